@@ -1,0 +1,133 @@
+"""Shared test fixtures: the district, three kinds of users, and signed-in clients.
+
+Following style.md point 7, every access test has an officer in the district, a municipal
+caseworker in one municipality, and an outsider from another district.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
+
+from samspil.accounts.constants import Role
+from samspil.accounts.models import User
+from samspil.accounts.services import user_create
+from samspil.organisations.constants import OrganisationKind
+from samspil.organisations.models import District, Municipality, Organisation
+from samspil.organisations.services import reference_data_load
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def reference(db: Any) -> None:
+    reference_data_load()
+
+
+def make_organisation(slug: str, kind: str, district: str, municipality: str | None = None) -> Organisation:
+    organisation, _ = Organisation.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": slug.replace("-", " ").title(),
+            "kind": kind,
+            "district": District.objects.get(slug=district),
+            "municipality": Municipality.objects.get(code=municipality) if municipality else None,
+            "is_synthetic": True,
+        },
+    )
+    return organisation
+
+
+@pytest.fixture
+def police(reference: None) -> Organisation:
+    return make_organisation("test-politi", OrganisationKind.POLICE, "midt-vestsjaelland")
+
+
+@pytest.fixture
+def roskilde(reference: None) -> Organisation:
+    return make_organisation("test-roskilde", OrganisationKind.MUNICIPALITY, "midt-vestsjaelland", "265")
+
+
+@pytest.fixture
+def koege(reference: None) -> Organisation:
+    return make_organisation("test-koege", OrganisationKind.MUNICIPALITY, "midt-vestsjaelland", "259")
+
+
+@pytest.fixture
+def foreign_police(reference: None) -> Organisation:
+    return make_organisation("test-ssj-politi", OrganisationKind.POLICE, "syd-soenderjylland")
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    def factory(username: str, organisation: Organisation, *roles: str) -> User:
+        return user_create(
+            actor=None,
+            username=username,
+            password=TEST_PASSWORD,
+            organisation=organisation,
+            roles=roles,
+            first_name=username.title(),
+            last_name="Testesen",
+            is_synthetic=True,
+        )
+
+    return factory
+
+
+@pytest.fixture
+def officer(make_user: Callable[..., User], police: Organisation) -> User:
+    return make_user("alice", police, Role.PREVENTION_OFFICER)
+
+
+@pytest.fixture
+def caseworker(make_user: Callable[..., User], roskilde: Organisation) -> User:
+    return make_user("bob", roskilde, Role.CASEWORKER)
+
+
+@pytest.fixture
+def other_caseworker(make_user: Callable[..., User], koege: Organisation) -> User:
+    return make_user("dora", koege, Role.CASEWORKER)
+
+
+@pytest.fixture
+def outsider(make_user: Callable[..., User], foreign_police: Organisation) -> User:
+    return make_user("charlie", foreign_police, Role.PREVENTION_OFFICER, Role.DPO,
+                     Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def dpo(make_user: Callable[..., User], police: Organisation) -> User:
+    return make_user("erik", police, Role.DPO)
+
+
+def verified_client(user: User) -> Client:
+    """A client signed in as `user`, past the second factor (a backup-code device)."""
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="backup")
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], Client]:
+    return verified_client
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings: Any) -> None:
+    """Tests render templates without a collectstatic manifest; browser tests serve via finders."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True

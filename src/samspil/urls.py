@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from samspil.web import api as web_api
+
+urlpatterns = [
+    path("", include("samspil.web.urls")),
+    path("konto/", include("samspil.accounts.urls")),
+    path("revision/", include("samspil.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(web_api.urlpatterns)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,32 @@
+"""The API's URL table and its error format. Each app keeps its endpoints in its own api.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from samspil.accounts import api as accounts_api
+from samspil.audit import api as audit_api
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Map domain errors to HTTP: a refusal is 403, a rule broken by the input is 400."""
+    if isinstance(exc, PermissionDenied) and not isinstance(exc, exceptions.PermissionDenied):
+        exc = exceptions.PermissionDenied(detail=str(exc) or None)
+    elif isinstance(exc, DjangoValidationError):
+        detail: Any = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        exc = exceptions.ValidationError(detail=detail)
+    return drf_exception_handler(exc, context)
+
+
+urlpatterns = [
+    path("me", accounts_api.MeApi.as_view(), name="api-me"),
+    path("organisations", accounts_api.OrganisationListApi.as_view(), name="api-organisations"),
+    path("audit/entries", audit_api.AuditEntryListApi.as_view(), name="api-audit-entries"),
+]
