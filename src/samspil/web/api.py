@@ -13,6 +13,15 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from samspil.accounts import api as accounts_api
 from samspil.audit import api as audit_api
+from samspil.cases import api as cases_api
+from samspil.incidents import api as incidents_api
+from samspil.interchange import api as interchange_api
+from samspil.meetings import api as meetings_api
+from samspil.monitoring import api as monitoring_api
+from samspil.persons import api as persons_api
+from samspil.plans import api as plans_api
+from samspil.reports import api as reports_api
+from samspil.risk import api as risk_api
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -29,4 +38,13 @@ urlpatterns = [
     path("me", accounts_api.MeApi.as_view(), name="api-me"),
     path("organisations", accounts_api.OrganisationListApi.as_view(), name="api-organisations"),
     path("audit/entries", audit_api.AuditEntryListApi.as_view(), name="api-audit-entries"),
+    *persons_api.urlpatterns,
+    *incidents_api.urlpatterns,
+    *cases_api.urlpatterns,
+    *interchange_api.urlpatterns,
+    *risk_api.urlpatterns,
+    *meetings_api.urlpatterns,
+    *plans_api.urlpatterns,
+    *monitoring_api.urlpatterns,
+    *reports_api.urlpatterns,
 ]
