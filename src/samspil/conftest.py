@@ -131,3 +131,54 @@ def _plain_static_storage(settings: Any) -> None:
     }
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+
+
+# --- Browser tests (Playwright driving Debian's Chromium against a live server) ---------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    from samspil.web.tests.browser import launch_browser
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+    # itself (fixtures, assertions) are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = launch_browser(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Any:
+    from samspil.web.tests.browser import new_context
+
+    context = new_context(browser, base_url=live_server.url)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page: Any, user: User) -> None:
+    """Sign in through the real login pages with the password and a fresh backup code."""
+    from samspil.accounts.services import backup_codes_issue
+
+    code = backup_codes_issue(actor=None, user=user, count=2)[0]
+    page.goto("/konto/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.click("button[type=submit].button-primary")
+    page.fill("#id_token", code)
+    page.click("button[type=submit].button-primary")
+    page.wait_for_url(lambda url: "/konto/" not in url)
+
+
+def pytest_configure(config: Any) -> None:
+    from django.conf import settings
+
+    # Transactional tests empty every table between tests; let flush pass the audit triggers.
+    settings.SAMSPIL_ALLOW_AUDIT_FLUSH = True
