@@ -20,8 +20,9 @@ class Purpose(models.TextChoices):
 
 
 ROLE_PURPOSES: dict[str, frozenset[str]] = {
-    Role.PREVENTION_OFFICER: frozenset({Purpose.CASEWORK, Purpose.REGISTRATION, Purpose.FORUM,
-                                        Purpose.MONITORING}),
+    Role.PREVENTION_OFFICER: frozenset(
+        {Purpose.CASEWORK, Purpose.REGISTRATION, Purpose.FORUM, Purpose.MONITORING}
+    ),
     Role.SOCIALSOEG_REVIEWER: frozenset({Purpose.CASEWORK, Purpose.SCREENING}),
     Role.SSP_COORDINATOR: frozenset({Purpose.CASEWORK, Purpose.FORUM}),
     Role.PSP_COORDINATOR: frozenset({Purpose.CASEWORK, Purpose.FORUM}),
@@ -35,8 +36,14 @@ ROLE_PURPOSES: dict[str, frozenset[str]] = {
 
 # Purposes that read identifiable person data (the rest see aggregates or pseudonyms only).
 IDENTIFYING_PURPOSES = frozenset(
-    {Purpose.CASEWORK, Purpose.REGISTRATION, Purpose.SCREENING, Purpose.FORUM, Purpose.MONITORING,
-     Purpose.ADMINISTRATION}
+    {
+        Purpose.CASEWORK,
+        Purpose.REGISTRATION,
+        Purpose.SCREENING,
+        Purpose.FORUM,
+        Purpose.MONITORING,
+        Purpose.ADMINISTRATION,
+    }
 )
 
 

@@ -45,18 +45,24 @@ class Disclosure(models.Model):
     subject_type = models.CharField(_("record type"), max_length=60)
     subject_id = models.BigIntegerField(_("record id"))
     from_organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="disclosures_made",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="disclosures_made",
         verbose_name=_("from"),
     )
     to_organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="disclosures_received",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="disclosures_received",
         verbose_name=_("to"),
     )
     legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
     purpose = models.CharField(_("purpose"), max_length=300)
     shared = models.TextField(_("what was shared"))
     disclosed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("disclosed by"),
     )
     disclosed_at = models.DateTimeField(_("disclosed"), auto_now_add=True)
@@ -101,4 +107,6 @@ class AccessGrant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation_id} may read {self.subject_type}:{self.subject_id} ({self.basis})"
+        return (
+            f"{self.organisation_id} may read {self.subject_type}:{self.subject_id} ({self.basis})"
+        )

@@ -43,7 +43,10 @@ def purposes_of(user: Any) -> frozenset[str]:
 
 
 def require_purpose(user: Any, purpose: str) -> None:
-    if not getattr(user, "is_authenticated", False) or getattr(user, "organisation_id", None) is None:
+    if (
+        not getattr(user, "is_authenticated", False)
+        or getattr(user, "organisation_id", None) is None
+    ):
         raise AccessDenied(_("You are not signed in to an organisation."))
     if purpose not in purposes_of(user):
         raise AccessDenied(_("Your role does not allow reading for this purpose."))
@@ -107,8 +110,10 @@ def access_reason(user: Any, obj: Model, *, purpose: str) -> AccessReason:
                 "basis": grant.disclosure.get_legal_basis_display(),
             },
         )
-    return AccessReason("record", _("Your organisation has a record about this (%(source)s).")
-                        % {"source": grant.source})
+    return AccessReason(
+        "record",
+        _("Your organisation has a record about this (%(source)s).") % {"source": grant.source},
+    )
 
 
 def read_one(user: Any, queryset: QuerySet[M], *, pk: Any, purpose: str) -> M:
@@ -117,13 +122,16 @@ def read_one(user: Any, queryset: QuerySet[M], *, pk: Any, purpose: str) -> M:
     A record that exists but is out of reach raises AccessDenied (and is logged as refused); one
     that does not exist raises the model's DoesNotExist.
     """
-    model = queryset.model
+    model: Any = queryset.model
     label = model._meta.label_lower
     try:
         require_purpose(user, purpose)
         obj = readable(user, queryset, purpose=purpose).get(pk=pk)
     except (AccessDenied, model.DoesNotExist) as error:
-        if isinstance(error, model.DoesNotExist) and not model._default_manager.filter(pk=pk).exists():
+        if (
+            isinstance(error, model.DoesNotExist)
+            and not model._default_manager.filter(pk=pk).exists()
+        ):
             raise
         audit_record(
             actor=user if getattr(user, "is_authenticated", False) else None,

@@ -47,7 +47,9 @@ def disclosure_create(
     if legal_basis not in LegalBasis.values:
         raise DisclosureError(_("Unknown legal basis: %(basis)s") % {"basis": legal_basis})
     if not purpose.strip() or not shared.strip():
-        raise DisclosureError(_("A disclosure needs a purpose and a description of what is shared."))
+        raise DisclosureError(
+            _("A disclosure needs a purpose and a description of what is shared.")
+        )
     if actor.organisation_id is None:
         raise DisclosureError(_("Only a member of an organisation can disclose."))
     if to_organisation.pk == actor.organisation_id:

@@ -13,5 +13,8 @@ class UserRoleInline(admin.TabularInline):
 class SamspilUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "organisation", "is_active"]
     list_filter = ["organisation__district", "is_active"]
-    fieldsets = (*UserAdmin.fieldsets, ("Samspil", {"fields": ("organisation", "language", "is_synthetic")}))
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("Samspil", {"fields": ("organisation", "language", "is_synthetic")}),
+    )
     inlines = [UserRoleInline]

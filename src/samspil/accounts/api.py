@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from samspil.accounts.request import request_user
 from samspil.organisations.selectors import organisations_of_district
 
 
@@ -19,12 +20,14 @@ class MeApi(APIView):
 
     @extend_schema(responses=OutputSerializer, operation_id="me")
     def get(self, request: Request) -> Response:
-        user = request.user
+        user = request_user(request)
+        organisation = user.organisation
+        assert organisation is not None  # request_user guarantees it
         data = {
             "username": user.username,
             "full_name": user.get_full_name(),
-            "organisation": user.organisation.slug,
-            "district": user.organisation.district.slug,
+            "organisation": organisation.slug,
+            "district": organisation.district.slug,
             "roles": sorted(user.role_codes),
         }
         return Response(self.OutputSerializer(data).data)
@@ -37,10 +40,13 @@ class OrganisationListApi(APIView):
         slug = serializers.CharField()
         name = serializers.CharField()
         kind = serializers.CharField()
-        municipality_code = serializers.CharField(source="municipality.code", allow_null=True,
-                                                  default=None)
+        municipality_code = serializers.CharField(
+            source="municipality.code", allow_null=True, default=None
+        )
 
     @extend_schema(responses=OutputSerializer(many=True), operation_id="organisations_list")
     def get(self, request: Request) -> Response:
-        organisations = organisations_of_district(district=request.user.organisation.district)
+        organisation = request_user(request).organisation
+        assert organisation is not None
+        organisations = organisations_of_district(district=organisation.district)
         return Response(self.OutputSerializer(organisations, many=True).data)

@@ -17,6 +17,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from samspil.accounts.request import is_verified
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -50,7 +52,7 @@ class RequireSecondFactorMiddleware:
             if is_api:
                 return JsonResponse({"detail": _("Sign in first.")}, status=401)
             return redirect(f"{settings.LOGIN_URL_PATH}?next={request.get_full_path()}")
-        if not user.is_verified():  # type: ignore[union-attr]
+        if not is_verified(user):
             if is_api:
                 return JsonResponse({"detail": _("The second factor is missing.")}, status=403)
             return redirect(f"{settings.VERIFY_URL_PATH}?next={request.get_full_path()}")

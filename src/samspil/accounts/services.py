@@ -50,8 +50,11 @@ def user_create(
         actor=actor,
         action=Action.CREATE,
         obj=user,
-        changes={"username": [None, username], "organisation": [None, organisation.pk],
-                 "roles": [None, role_list]},
+        changes={
+            "username": [None, username],
+            "organisation": [None, organisation.pk],
+            "roles": [None, role_list],
+        },
         actor_username="system" if actor is None else "",
     )
     return user
@@ -66,8 +69,13 @@ def user_set_roles(*, actor: Any | None, user: User, roles: Iterable[str]) -> Us
         UserRole.objects.get_or_create(user=user, role=role)
     user.__dict__.pop("role_codes", None)
     if before != after:
-        audit_record(actor=actor, action=Action.UPDATE, obj=user, changes={"roles": [before, after]},
-                     actor_username="system" if actor is None else "")
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=user,
+            changes={"roles": [before, after]},
+            actor_username="system" if actor is None else "",
+        )
     return user
 
 
@@ -78,8 +86,13 @@ def backup_codes_issue(*, actor: Any | None, user: User, count: int = 10) -> lis
     device.token_set.all().delete()
     codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(count)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
-    audit_record(actor=actor, action=Action.SECOND_FACTOR, obj=user,
-                 reason="backup codes issued", actor_username="system" if actor is None else "")
+    audit_record(
+        actor=actor,
+        action=Action.SECOND_FACTOR,
+        obj=user,
+        reason="backup codes issued",
+        actor_username="system" if actor is None else "",
+    )
     return codes
 
 

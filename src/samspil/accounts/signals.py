@@ -12,7 +12,9 @@ from samspil.audit.services import audit_record
 
 
 @receiver(user_login_failed)
-def log_failed_login(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def log_failed_login(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     if sender == "samspil.accounts.views":
         return  # already logged with its reason by the second-factor view
     audit_record(

@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samspil.accounts.forms import EnrolForm, LoginForm, SecondFactorForm
 from samspil.accounts.middleware import public_view
+from samspil.accounts.request import is_verified
 from samspil.accounts.services import has_second_factor, totp_device_confirm, totp_device_start
 from samspil.audit.constants import Action
 from samspil.audit.services import audit_record
@@ -48,7 +49,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("accounts:login")
-    if user.is_verified():  # type: ignore[union-attr]
+    if is_verified(user):
         return redirect(_next_url(request))
     if not has_second_factor(user):  # type: ignore[arg-type]
         return redirect(f"/konto/tilmeld/?next={_next_url(request)}")
@@ -57,17 +58,27 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         device = match_token(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            audit_record(actor=user, action=Action.LOGIN, obj=user,  # type: ignore[arg-type]
-                         reason=f"second factor: {device.__class__.__name__}")
+            audit_record(
+                actor=user,
+                action=Action.LOGIN,
+                obj=user,  # type: ignore[arg-type]
+                reason=f"second factor: {device.__class__.__name__}",
+            )
             return redirect(_next_url(request))
         # A wrong code counts towards the lockout like a wrong password does.
         user_login_failed.send(
             sender=__name__, credentials={"username": user.get_username()}, request=request
         )
-        audit_record(actor=user, action=Action.LOGIN_FAILED, obj=user,  # type: ignore[arg-type]
-                     reason="wrong second-factor code")
+        audit_record(
+            actor=user,
+            action=Action.LOGIN_FAILED,
+            obj=user,  # type: ignore[arg-type]
+            reason="wrong second-factor code",
+        )
         form.add_error("token", _("The code is wrong or has been used. Try again."))
-    return render(request, "accounts/second_factor.html", {"form": form, "next": _next_url(request)})
+    return render(
+        request, "accounts/second_factor.html", {"form": form, "next": _next_url(request)}
+    )
 
 
 @public_view
@@ -107,7 +118,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """Axes calls this when an account has too many failed attempts."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)

@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from samspil.accounts.request import request_user
 from samspil.audit.selectors import AuditQuery, audit_entries_search
 
 
@@ -30,10 +31,15 @@ class AuditEntryListApi(APIView):
         purpose = serializers.CharField()
         reason = serializers.CharField()
 
-    @extend_schema(parameters=[FilterSerializer], responses=OutputSerializer(many=True),
-                   operation_id="audit_entries_list")
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=OutputSerializer(many=True),
+        operation_id="audit_entries_list",
+    )
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        entries = audit_entries_search(user=request.user, query=AuditQuery(**filters.validated_data))
+        entries = audit_entries_search(
+            user=request_user(request), query=AuditQuery(**filters.validated_data)
+        )
         return Response(self.OutputSerializer(entries[:500], many=True).data)

@@ -36,8 +36,11 @@ def create_triggers(connection: Any) -> None:
     statements = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE}.get(connection.vendor, [])
     with connection.cursor() as cursor:
         for statement in statements:
-            cursor.execute(statement.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS")
-                           if connection.vendor == "sqlite" else statement)
+            cursor.execute(
+                statement.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS")
+                if connection.vendor == "sqlite"
+                else statement
+            )
 
 
 def drop_triggers(connection: Any) -> None:

@@ -35,7 +35,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
 
 
 def nav_items_for(user: object, path: str) -> list[NavItem]:
-    role_codes = getattr(user, "role_codes", frozenset())
+    role_codes: frozenset[str] = getattr(user, "role_codes", frozenset())
     items: list[NavItem] = []
     for entry in NAV_ENTRIES:
         if not role_codes & entry.roles:

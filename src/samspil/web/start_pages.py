@@ -63,9 +63,16 @@ START_PAGES: dict[str, StartPage] = {
     ),
     Role.DPO: StartPage(
         _("Data protection"),
-        _("Who looked at what, disclosures between agencies, and the integrity of the audit trail."),
-        (StartTask(_("Search the audit log"), _("Who looked at a person, what a user looked at."),
-                   "audit:search"),),
+        _(
+            "Who looked at what, disclosures between agencies, and the integrity of the audit trail."
+        ),
+        (
+            StartTask(
+                _("Search the audit log"),
+                _("Who looked at a person, what a user looked at."),
+                "audit:search",
+            ),
+        ),
     ),
     Role.ADMINISTRATOR: StartPage(
         _("Administration"),
@@ -85,11 +92,16 @@ def start_page_for(role: str | None) -> StartPage | None:
 
 
 def task_links(page: StartPage) -> list[dict[str, object]]:
-    links = []
+    links: list[dict[str, object]] = []
     for task in page.tasks:
         try:
-            links.append({"label": task.label, "description": task.description,
-                          "url": reverse(task.url_name)})
+            links.append(
+                {
+                    "label": task.label,
+                    "description": task.description,
+                    "url": reverse(task.url_name),
+                }
+            )
         except NoReverseMatch:
             continue
     return links

@@ -24,8 +24,12 @@ def test_roles_grant_only_their_purposes(officer, dpo):
 def test_a_disclosure_records_its_basis_grants_access_and_is_audited(officer, caseworker):
     subject = caseworker  # any model instance will do as the subject here
     disclosure = disclosure_create(
-        actor=officer, subject=subject, to_organisation=caseworker.organisation,
-        legal_basis=LegalBasis.RPL_115_1_1, purpose="SSP-møde", shared="identitet",
+        actor=officer,
+        subject=subject,
+        to_organisation=caseworker.organisation,
+        legal_basis=LegalBasis.RPL_115_1_1,
+        purpose="SSP-møde",
+        shared="identitet",
     )
     assert disclosure.grants.get().organisation == caseworker.organisation
     entry = AuditEntry.objects.filter(action="disclose").get()
@@ -35,14 +39,22 @@ def test_a_disclosure_records_its_basis_grants_access_and_is_audited(officer, ca
 def test_a_disclosure_outside_the_district_is_refused(officer, outsider):
     with pytest.raises(DisclosureError):
         disclosure_create(
-            actor=officer, subject=outsider, to_organisation=outsider.organisation,
-            legal_basis=LegalBasis.RPL_115_1_1, purpose="x", shared="y",
+            actor=officer,
+            subject=outsider,
+            to_organisation=outsider.organisation,
+            legal_basis=LegalBasis.RPL_115_1_1,
+            purpose="x",
+            shared="y",
         )
 
 
 def test_a_disclosure_needs_a_known_legal_basis(officer, caseworker):
     with pytest.raises(DisclosureError):
         disclosure_create(
-            actor=officer, subject=caseworker, to_organisation=caseworker.organisation,
-            legal_basis="because", purpose="x", shared="y",
+            actor=officer,
+            subject=caseworker,
+            to_organisation=caseworker.organisation,
+            legal_basis="because",
+            purpose="x",
+            shared="y",
         )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from io import StringIO
 
 import pytest
@@ -16,8 +17,14 @@ pytestmark = pytest.mark.django_db
 
 def _write_entries(officer, n: int = 5) -> list[AuditEntry]:
     return [
-        audit_record(actor=officer, action=Action.UPDATE, object_type="persons.person",
-                     object_id=i, changes={"name": ["Old", f"New {i}"]}, reason="test")
+        audit_record(
+            actor=officer,
+            action=Action.UPDATE,
+            object_type="persons.person",
+            object_id=i,
+            changes={"name": ["Old", f"New {i}"]},
+            reason="test",
+        )
         for i in range(n)
     ]
 
@@ -26,7 +33,7 @@ def test_it_chains_every_entry_to_the_previous_one(officer):
     entries = _write_entries(officer)
     seqs = [entry.seq for entry in entries]
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
-    for previous, entry in zip(entries, entries[1:], strict=False):
+    for previous, entry in itertools.pairwise(entries):
         assert entry.prev_hash == previous.hash
     assert audit_verify().ok
 
@@ -60,8 +67,9 @@ def test_it_names_the_first_entry_altered_directly_in_the_database(officer):
     victim = entries[3]
     _drop_append_only_triggers()
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditentry SET reason = %s WHERE seq = %s",
-                       ["nothing to see", victim.seq])
+        cursor.execute(
+            "UPDATE audit_auditentry SET reason = %s WHERE seq = %s", ["nothing to see", victim.seq]
+        )
     result = audit_verify()
     assert not result.ok
     assert result.broken_seq == victim.seq

@@ -21,4 +21,6 @@ class Command(BaseCommand):
                 _("The audit chain is broken at entry #%(seq)s: %(problem)s (%(n)d checked).")
                 % {"seq": result.broken_seq, "problem": result.problem, "n": result.checked}
             )
-        self.stdout.write(_("The audit chain is intact: %(n)d entries checked.") % {"n": result.checked})
+        self.stdout.write(
+            _("The audit chain is intact: %(n)d entries checked.") % {"n": result.checked}
+        )
