@@ -41,7 +41,7 @@ demo: setup
 	@$(BIN)/samspil reference
 	@$(BIN)/samspil collectstatic --noinput --verbosity 0
 	@$(BIN)/samspil demo
-	@echo "Open http://127.0.0.1:8000 and sign in with one of the logins above (also in var/demo-logins.txt)."
+	@echo "Åbn http://127.0.0.1:8000 og log ind med et af logins ovenfor (de står også i var/demo-logins.txt)."
 	@$(BIN)/samspil serve
 
 serve: setup
