@@ -92,3 +92,19 @@ class Involvement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.role} in {self.incident_id}"
+
+
+class MergeDroppedInvolvement(models.Model):
+    """An involvement removed by a person merge because the survivor already had the same role in
+    the same incident (the unique constraint forbids two). Kept so that undoing the merge can
+    recreate it with its original id; deleted again when it is recreated."""
+
+    involvement_id = models.BigIntegerField(unique=True)
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("persons.Person", on_delete=models.CASCADE, related_name="+")
+    survivor = models.ForeignKey("persons.Person", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=20, choices=InvolvementRole.choices)
+    dropped_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.involvement_id} ({self.person_id} {self.role} in {self.incident_id})"

@@ -30,7 +30,19 @@ class NavItem:
 
 NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Start"), "web:home", ALL_ROLES),
+    NavEntry(_("Cases"), "cases:index",
+             ALL_ROLES - {Role.ANALYST, Role.DPO, Role.ADMINISTRATOR, Role.ISLAND_CONSTABLE}),
+    NavEntry(_("Persons"), "persons:search", frozenset({Role.PREVENTION_OFFICER, Role.SOCIALSOEG_REVIEWER, Role.SSP_COORDINATOR, Role.PSP_COORDINATOR, Role.CASEWORKER, Role.ADMINISTRATOR})),
+    NavEntry(_("Incidents"), "incidents:search", frozenset({Role.PREVENTION_OFFICER, Role.SOCIALSOEG_REVIEWER, Role.ADMINISTRATOR})),
+    NavEntry(_("Monitoring"), "monitoring:board", frozenset({Role.PREVENTION_OFFICER})),
+    NavEntry(_("Report an incident"), "incidents:island_report", frozenset({Role.ISLAND_CONSTABLE})),
+    NavEntry(_("Socialsøg"), "risk:queue", frozenset({Role.SOCIALSOEG_REVIEWER})),
+    NavEntry(_("Socialsøg rules"), "risk:rules", frozenset({Role.ANALYST})),
     NavEntry(_("Audit log"), "audit:search", frozenset({Role.DPO})),
+    NavEntry(_("Figures"), "reports:dashboard", frozenset({Role.ANALYST, Role.PREVENTION_OFFICER})),
+    NavEntry(_("Fora"), "meetings:fora", frozenset({Role.PREVENTION_OFFICER, Role.SSP_COORDINATOR, Role.PSP_COORDINATOR, Role.CASEWORKER, Role.ADMINISTRATOR})),
+    NavEntry(_("PSP monitoring"), "meetings:psp", frozenset({Role.PSP_COORDINATOR})),
+    NavEntry(_("Disclosures"), "meetings:disclosures", frozenset({Role.DPO})),
 )
 
 
