@@ -24,3 +24,19 @@ class RecordSource(models.TextChoices):
     IMPORT = "import", _("Imported")
     API = "api", _("Through the API")
     DEMO = "demo", _("Demo data (fictitious)")
+
+
+# Relations that make two persons part of the same household on the person page.
+HOUSEHOLD_KINDS = frozenset({
+    RelationKind.COHABITANT, RelationKind.PARTNER, RelationKind.PARENT_OF,
+    RelationKind.CAREGIVER_OF, RelationKind.SIBLING,
+})
+# Relations that read the same in both directions (A partner B = B partner A).
+SYMMETRIC_KINDS = frozenset({
+    RelationKind.PARTNER, RelationKind.FORMER_PARTNER, RelationKind.SIBLING,
+    RelationKind.COHABITANT,
+})
+# Relations whose related person is normally a child of the person.
+CARE_KINDS = frozenset({RelationKind.PARENT_OF, RelationKind.CAREGIVER_OF})
+
+CHILD_AGE_LIMIT = 18

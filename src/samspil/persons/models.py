@@ -69,7 +69,16 @@ class NameToken(models.Model):
     token = models.CharField(max_length=60)
 
     class Meta:
-        indexes = [models.Index(fields=["token", "person"])]
+        indexes = [
+            models.Index(fields=["token", "person"]),
+            # Prefix search (LIKE 'abc%') on PostgreSQL whatever the database collation; other
+            # databases ignore the operator classes and search the plain index by range.
+            models.Index(fields=["token", "person"], name="persons_nametoken_prefix",
+                         opclasses=["varchar_pattern_ops", "int8_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.token
 
 
 class Relation(OwnedRecord):
@@ -104,3 +113,6 @@ class PersonMerge(models.Model):
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True,
                                   blank=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.survivor_id}"

@@ -43,6 +43,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Fora"), "meetings:fora", frozenset({Role.PREVENTION_OFFICER, Role.SSP_COORDINATOR, Role.PSP_COORDINATOR, Role.CASEWORKER, Role.ADMINISTRATOR})),
     NavEntry(_("PSP monitoring"), "meetings:psp", frozenset({Role.PSP_COORDINATOR})),
     NavEntry(_("Disclosures"), "meetings:disclosures", frozenset({Role.DPO})),
+    NavEntry(_("Import"), "interchange:upload", frozenset({Role.ADMINISTRATOR})),
 )
 
 
