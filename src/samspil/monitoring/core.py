@@ -30,6 +30,8 @@ from samspil.monitoring import geo
 # Proximity compares a position with the other device's latest position only if that one is at
 # most this old; an older one says nothing about where the other person is now.
 PROXIMITY_MAX_AGE = timedelta(minutes=5)
+# A tag watched through more zones than this gets an R-tree; fewer are scanned (see _TagIndex).
+_SCAN_LIMIT = 16
 
 
 class AlertType(StrEnum):
@@ -181,7 +183,7 @@ def sort_alerts(alerts: Iterable[Alert]) -> list[Alert]:
 class _ZoneShape:
     """A zone projected to metres, with the two tests the hysteresis needs."""
 
-    __slots__ = ("centre_x", "centre_y", "envelope", "polygon", "radius", "zone_id")
+    __slots__ = ("bounds", "centre_x", "centre_y", "envelope", "polygon", "radius", "zone_id")
 
     def __init__(self, zone: Zone) -> None:
         self.zone_id = zone.zone_id
@@ -203,6 +205,8 @@ class _ZoneShape:
             self.polygon = geo.polygon_from_ring(zone.coordinates)
             shapely.prepare(self.polygon)
             self.envelope = self.polygon
+        # (minx, miny, maxx, maxy) of the envelope, for the tree-less scan of a tag's few zones.
+        self.bounds: tuple[float, float, float, float] = tuple(self.envelope.bounds)  # type: ignore[assignment]
 
     def contains(self, x: float, y: float) -> bool:
         """Inside for ``zone_enter``: within the radius, or in the polygon (boundary included)."""
@@ -210,12 +214,17 @@ class _ZoneShape:
             return math.hypot(x - self.centre_x, y - self.centre_y) <= self.radius
         return bool(shapely.intersects_xy(self.polygon, x, y))
 
-    def is_beyond(self, x: float, y: float, point: Point, buffer_m: float) -> bool:
+    def is_beyond(self, x: float, y: float, buffer_m: float) -> bool:
         """Far enough out for ``zone_exit``: past radius + buffer, or more than buffer outside."""
         if self.polygon is None:
             return math.hypot(x - self.centre_x, y - self.centre_y) > self.radius + buffer_m
         # Distance to a polygon is 0 inside it and the distance to its boundary outside it.
-        return float(self.polygon.distance(point)) > buffer_m
+        return float(self.polygon.distance(Point(x, y))) > buffer_m
+
+    def may_contain(self, x: float, y: float) -> bool:
+        """The envelope test the R-tree makes: only then can ``contains`` be true."""
+        minx, miny, maxx, maxy = self.bounds
+        return minx <= x <= maxx and miny <= y <= maxy
 
 
 @dataclass(slots=True, frozen=True)
@@ -249,7 +258,11 @@ class _OrderState:
 
 @dataclass(slots=True, eq=False)
 class _TagIndex:
-    """Everything one tag is watched by: its orders and an R-tree over all their zones."""
+    """Everything one tag is watched by: its orders and an R-tree over all their zones.
+
+    Most tags have a handful of zones; for those a scan of the envelopes is several times faster
+    than asking a tree (which needs a shapely point per fix), and gives the same candidates.
+    """
 
     orders: list[_OrderState]
     tree: STRtree | None
@@ -307,12 +320,37 @@ class Evaluator:
     @staticmethod
     def _index(states: list[_OrderState]) -> _TagIndex:
         entries = [(state, shape) for state in states for shape in state.zones.values()]
-        tree = STRtree([shape.envelope for _, shape in entries]) if entries else None
+        tree = (
+            STRtree([shape.envelope for _, shape in entries])
+            if len(entries) > _SCAN_LIMIT
+            else None
+        )
         return _TagIndex(orders=states, tree=tree, entries=entries)
 
     @property
     def orders(self) -> list[Order]:
         return [state.order for state in self._states.values()]
+
+    def carry_over(self, previous: Evaluator) -> None:
+        """Continue from ``previous``: for the live monitor when the orders in force change.
+
+        Every order whose definition is unchanged keeps its state (inside/outside, near/apart,
+        last fixes, battery, tamper, reported silence); a new or changed order starts as the
+        contract says every order starts (outside, apart). The devices' last evaluated instants
+        carry over too, so a fix older than one already evaluated still cannot rewind anything.
+        """
+        for order_id, state in self._states.items():
+            old = previous._states.get(order_id)
+            if old is None or old.order != state.order:
+                continue
+            state.inside = set(old.inside)
+            state.near = old.near
+            state.last_tag = old.last_tag
+            state.last_protected = old.last_protected
+            state.battery_low = old.battery_low
+            state.tampered = old.tampered
+            state.silence_reported_after = old.silence_reported_after
+        self._last_seen.update(previous._last_seen)
 
     def feed(self, position: Position) -> list[Alert]:
         """Evaluate one position and return the alerts it raises, in the contract's order.
@@ -321,6 +359,23 @@ class Evaluator:
         earlier time (the last fix + lost_contact_minutes), so the alerts of successive calls
         are not globally in time order; the replay sorts them all at the end.
         """
+        return self._feed(position, None)
+
+    def feed_many(self, positions: Iterable[Position]) -> list[Alert]:
+        """Evaluate positions in the order given, exactly as ``feed`` one by one would.
+
+        Faster for a batch (an ingest batch, a replayed file): the coordinates are projected in
+        one vectorised call rather than one call per fix. The alerts come per position, each
+        position's in the contract's order.
+        """
+        batch = list(positions)
+        projected = geo.project_many([p.lat for p in batch], [p.lon for p in batch])
+        alerts: list[Alert] = []
+        for position, xy in zip(batch, projected, strict=True):
+            alerts.extend(self._feed(position, xy))
+        return alerts
+
+    def _feed(self, position: Position, xy: tuple[float, float] | None) -> list[Alert]:
         device_id = position.device_id
         tag_index = self._as_tag.get(device_id)
         protecting = self._as_protected.get(device_id)
@@ -332,7 +387,8 @@ class Evaluator:
             return []
         self._last_seen[device_id] = instant
 
-        x, y = geo.project(position.lat, position.lon)
+        # A point the batch projection could not place is projected alone, which raises.
+        x, y = xy if xy is not None else geo.project(position.lat, position.lon)
         fix = _Fix(instant=instant, time=position.time, x=x, y=y)
         alerts: list[Alert] = []
         # One device may be the tag of one order and the protected device of another (two
@@ -414,21 +470,22 @@ class Evaluator:
         index: _TagIndex, counting: list[_OrderState], fix: _Fix, device_id: str
     ) -> list[Alert]:
         alerts: list[Alert] = []
-        point = Point(fix.x, fix.y)
         # Exits first, from the zones we are inside: they are few, and an exit needs no tree.
         for state in counting:
             order = state.order
             for zone_id in sorted(state.inside):
-                if state.zones[zone_id].is_beyond(fix.x, fix.y, point, order.buffer_m):
+                if state.zones[zone_id].is_beyond(fix.x, fix.y, order.buffer_m):
                     state.inside.discard(zone_id)
                     exit_ = Alert(fix.time, order.order_id, AlertType.ZONE_EXIT, zone_id, device_id)
                     alerts.append(exit_)
-        if index.tree is None:
-            return alerts
-        # The tree holds the zones' envelopes; only a zone whose envelope holds the point can
-        # contain it, and the exact test follows.
-        for entry in index.tree.query(point).tolist():
-            state, shape = index.entries[entry]
+        # Only a zone whose envelope holds the point can contain it; the exact test follows.
+        if index.tree is not None:
+            candidates = [
+                index.entries[entry] for entry in index.tree.query(Point(fix.x, fix.y)).tolist()
+            ]
+        else:
+            candidates = [entry for entry in index.entries if entry[1].may_contain(fix.x, fix.y)]
+        for state, shape in candidates:
             if (
                 shape.zone_id not in state.inside
                 and state.counts(fix.instant)

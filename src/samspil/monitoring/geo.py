@@ -33,6 +33,19 @@ def project(lat: float, lon: float) -> tuple[float, float]:
     return float(x), float(y)
 
 
+def project_many(
+    lats: Sequence[float], lons: Sequence[float]
+) -> list[tuple[float, float] | None]:
+    """``project`` for many points in one call; None where a point cannot be projected."""
+    if not lats:
+        return []
+    xs, ys = _transformer().transform(list(lons), list(lats), errcheck=False)
+    return [
+        (float(x), float(y)) if math.isfinite(x) and math.isfinite(y) else None
+        for x, y in zip(xs, ys, strict=True)
+    ]
+
+
 def unproject(x: float, y: float) -> tuple[float, float]:
     """Return the WGS84 (lat, lon) of an EPSG:25832 point; tests use it to place fixes in metres."""
     lon, lat = _transformer().transform(x, y, direction="INVERSE", errcheck=True)

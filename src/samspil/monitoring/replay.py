@@ -25,6 +25,8 @@ from typing import Any
 from samspil.monitoring import geo
 from samspil.monitoring.core import Alert, Evaluator, Order, OrderKind, Position, Zone, sort_alerts
 
+# Positions projected per call: large enough to amortise the call, small enough for memory.
+_BATCH = 10_000
 CSV_COLUMNS = ("device_id", "time", "lat", "lon", "accuracy_m", "battery", "tamper")
 _ORDER_FIELDS = frozenset(
     {
@@ -126,32 +128,53 @@ def load_orders(path: str | os.PathLike[str]) -> list[Order]:
     ``protected_device`` may be absent (meaning null); ``proximity_m`` is required with a protected
     device and ignored without one. Unknown fields are refused rather than ignored, so that a typo
     such as ``buffer`` for ``buffer_m`` cannot silently leave an order without its hysteresis.
+    Raises ``ReplayInputError`` for the first problem; ``check_orders`` lists them all.
+    """
+    orders, errors = check_orders(path)
+    if errors:
+        raise errors[0]
+    return orders
+
+
+def check_orders(path: str | os.PathLike[str]) -> tuple[list[Order], list[ReplayInputError]]:
+    """Like ``load_orders``, but go on past a bad order: every problem, one per order at most.
+
+    A problem with the file as a whole (unreadable, not JSON, no "orders" list) is the only one.
     """
     file = os.fspath(path)
-    text = _read_text(file)
     try:
-        document = json.loads(text, object_pairs_hook=_unique_keys(file))
-    except json.JSONDecodeError as error:
-        raise ReplayInputError(
-            "json_syntax", file=file, line=error.lineno, column=error.colno, reason=error.msg
-        ) from error
-    if not isinstance(document, dict):
-        raise ReplayInputError("json_root", file=file)
-    fields = _Fields(file)
-    fields.known(document, frozenset({"orders"}), "")
-    items = fields.items(fields.required(document, "orders", ""), "orders")
+        text = _read_text(file)
+        try:
+            document = json.loads(text, object_pairs_hook=_unique_keys(file))
+        except json.JSONDecodeError as error:
+            raise ReplayInputError(
+                "json_syntax", file=file, line=error.lineno, column=error.colno, reason=error.msg
+            ) from error
+        if not isinstance(document, dict):
+            raise ReplayInputError("json_root", file=file)
+        fields = _Fields(file)
+        fields.known(document, frozenset({"orders"}), "")
+        items = fields.items(fields.required(document, "orders", ""), "orders")
+    except ReplayInputError as error:
+        return [], [error]
     orders: list[Order] = []
+    errors: list[ReplayInputError] = []
     seen: set[str] = set()
     for index, item in enumerate(items):
         where = f"orders[{index}]"
-        order = _order(fields, item, where)
+        try:
+            order = _order(fields, item, where)
+        except ReplayInputError as error:
+            errors.append(error)
+            continue
         if order.order_id in seen:
-            raise ReplayInputError(
+            errors.append(ReplayInputError(
                 "duplicate_order", file=file, path=f"{where}.order_id", value=order.order_id
-            )
+            ))
+            continue
         seen.add(order.order_id)
         orders.append(order)
-    return orders
+    return orders, errors
 
 
 def load_positions(path: str | os.PathLike[str]) -> list[Position]:
@@ -161,11 +184,31 @@ def load_positions(path: str | os.PathLike[str]) -> list[Position]:
     (whatever the offsets) is ignored: the first row in the file wins. Ties between devices at one
     instant are ordered by device id (``Position.sort_key``) so the result never depends on row
     order. Blank lines are skipped; ``accuracy_m`` is validated but no alert depends on it.
+    Raises ``ReplayInputError`` for the first problem; ``check_positions`` lists them all.
     """
-    file = os.fspath(path)
+    return _dedupe(_read_positions(os.fspath(path), None))
+
+
+def check_positions(
+    path: str | os.PathLike[str],
+) -> tuple[list[Position], list[ReplayInputError]]:
+    """Like ``load_positions``, but go on past bad rows: one problem per bad row.
+
+    A problem with the file as a whole (unreadable, wrong header, broken quoting) ends the read.
+    """
+    errors: list[ReplayInputError] = []
+    try:
+        positions = _dedupe(_read_positions(os.fspath(path), errors))
+    except ReplayInputError as error:
+        errors.append(error)
+        positions = []
+    return positions, errors
+
+
+def _dedupe(rows: Iterable[Position]) -> list[Position]:
     positions: list[Position] = []
     seen: set[tuple[str, datetime]] = set()
-    for position in _read_positions(file):
+    for position in rows:
         key = (position.device_id, position.time.astimezone(UTC))
         if key in seen:
             continue
@@ -184,8 +227,9 @@ def replay(orders: Iterable[Order], positions: Iterable[Position]) -> list[Alert
     alerts: list[Alert] = []
     # sorted() is stable, so among repeats of one device and instant the first given is fed first
     # and the evaluator ignores the rest.
-    for position in sorted(positions, key=Position.sort_key):
-        alerts.extend(evaluator.feed(position))
+    ordered = sorted(positions, key=Position.sort_key)
+    for start in range(0, len(ordered), _BATCH):
+        alerts.extend(evaluator.feed_many(ordered[start:start + _BATCH]))
     return sort_alerts(alerts)
 
 
@@ -404,7 +448,7 @@ def _parse_time(text: str) -> datetime | None:
     return parsed
 
 
-def _read_positions(file: str) -> Iterator[Position]:
+def _read_positions(file: str, errors: list[ReplayInputError] | None) -> Iterator[Position]:
     try:
         # utf-8-sig as in _read_text; newline="" lets csv see quoted line breaks itself. Read as a
         # stream: a night of fixes for a district is large.
@@ -412,10 +456,12 @@ def _read_positions(file: str) -> Iterator[Position]:
     except OSError as error:
         raise ReplayInputError("unreadable", file=file, reason=error.strerror or error) from error
     with handle:
-        yield from _parse_positions(file, handle)
+        yield from _parse_positions(file, handle, errors)
 
 
-def _parse_positions(file: str, lines: Iterable[str]) -> Iterator[Position]:
+def _parse_positions(
+    file: str, lines: Iterable[str], errors: list[ReplayInputError] | None = None
+) -> Iterator[Position]:
     reader = csv.reader(lines, strict=True)
     try:
         header = next(reader, None)
@@ -432,7 +478,15 @@ def _parse_positions(file: str, lines: Iterable[str]) -> Iterator[Position]:
         for row in reader:
             if not row or all(not cell.strip() for cell in row):
                 continue
-            yield _position(file, reader.line_num, row)
+            if errors is None:
+                yield _position(file, reader.line_num, row)
+                continue
+            try:
+                position = _position(file, reader.line_num, row)
+            except ReplayInputError as error:
+                errors.append(error)
+                continue
+            yield position
     except csv.Error as error:
         raise ReplayInputError(
             "csv_syntax", file=file, line=reader.line_num, reason=str(error)

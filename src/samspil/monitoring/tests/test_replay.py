@@ -36,7 +36,7 @@ SPEC_EXAMPLE = """{"orders": [
    "proximity_m": 1000,
    "lost_contact_minutes": 10,
    "battery_threshold": 0.15}
-]}"""  # noqa: E501 (verbatim)
+]}"""
 
 
 def an_order(**overrides: Any) -> dict[str, Any]:
