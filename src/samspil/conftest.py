@@ -7,6 +7,7 @@ caseworker in one municipality, and an outsider from another district.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,7 +30,9 @@ def reference(db: Any) -> None:
     reference_data_load()
 
 
-def make_organisation(slug: str, kind: str, district: str, municipality: str | None = None) -> Organisation:
+def make_organisation(
+    slug: str, kind: str, district: str, municipality: str | None = None
+) -> Organisation:
     organisation, _ = Organisation.objects.get_or_create(
         slug=slug,
         defaults={
@@ -50,12 +53,16 @@ def police(reference: None) -> Organisation:
 
 @pytest.fixture
 def roskilde(reference: None) -> Organisation:
-    return make_organisation("test-roskilde", OrganisationKind.MUNICIPALITY, "midt-vestsjaelland", "265")
+    return make_organisation(
+        "test-roskilde", OrganisationKind.MUNICIPALITY, "midt-vestsjaelland", "265"
+    )
 
 
 @pytest.fixture
 def koege(reference: None) -> Organisation:
-    return make_organisation("test-koege", OrganisationKind.MUNICIPALITY, "midt-vestsjaelland", "259")
+    return make_organisation(
+        "test-koege", OrganisationKind.MUNICIPALITY, "midt-vestsjaelland", "259"
+    )
 
 
 @pytest.fixture
@@ -97,8 +104,9 @@ def other_caseworker(make_user: Callable[..., User], koege: Organisation) -> Use
 
 @pytest.fixture
 def outsider(make_user: Callable[..., User], foreign_police: Organisation) -> User:
-    return make_user("charlie", foreign_police, Role.PREVENTION_OFFICER, Role.DPO,
-                     Role.ADMINISTRATOR)
+    return make_user(
+        "charlie", foreign_police, Role.PREVENTION_OFFICER, Role.DPO, Role.ADMINISTRATOR
+    )
 
 
 @pytest.fixture
@@ -182,3 +190,44 @@ def pytest_configure(config: Any) -> None:
 
     # Transactional tests empty every table between tests; let flush pass the audit triggers.
     settings.SAMSPIL_ALLOW_AUDIT_FLUSH = True
+
+
+# --- No secrets or CPR numbers in logs (samspil.operations.logcheck, docs/SECURITY.md) ---------
+
+
+def pytest_sessionstart(session: Any) -> None:
+    from django.conf import settings
+
+    from samspil.operations import logcheck
+
+    folder = Path(settings.VAR_DIR) / "test-logs"
+    worker = getattr(session.config, "workerinput", {}).get("workerid")
+    if worker is None:
+        for old in folder.glob("test-run*.log"):
+            old.unlink()  # the controller starts clean; each worker rewrites its own file
+    session.config._samspil_log_handler = logcheck.install(folder, worker)
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    import logging
+
+    from django.conf import settings
+
+    from samspil.operations import logcheck
+
+    handler = getattr(session.config, "_samspil_log_handler", None)
+    if handler is not None:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+    if hasattr(session.config, "workerinput"):
+        return  # the controller scans every worker's file
+    findings = logcheck.session_findings(Path(settings.VAR_DIR) / "test-logs")
+    if not findings:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines = [f"{f.what} logged by {f.logger!r}: {f.line}" for f in findings[:20]]
+    message = "Secrets or CPR numbers in the logs of this test run:\n  " + "\n  ".join(lines)
+    if reporter is not None:
+        reporter.ensure_newline()
+        reporter.write_line(message, red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

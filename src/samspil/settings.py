@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "samspil.plans",
     "samspil.monitoring",
     "samspil.reports",
+    "samspil.operations",
     "samspil.web",
     "samspil.demo",
 ]

@@ -42,25 +42,49 @@ class DemoUser:
 
 FIXED_ORGANISATIONS: tuple[DemoOrganisation, ...] = (
     DemoOrganisation(POLICE, "Midt- og Vestsjællands Politi", OrganisationKind.POLICE),
-    DemoOrganisation("psykiatrien-sjaelland", "Psykiatrien Region Sjælland",
-                     OrganisationKind.PSYCHIATRY),
-    DemoOrganisation("kriminalforsorgen-sjaelland", "Kriminalforsorgen Sjælland",
-                     OrganisationKind.PRISON_PROBATION),
-    DemoOrganisation("anklagemyndigheden-mvsj", "Anklagemyndigheden, Midt- og Vestsjælland",
-                     OrganisationKind.PROSECUTION),
-    DemoOrganisation("konfliktraad-mvsj", "Konfliktrådet i Midt- og Vestsjællands Politi",
-                     OrganisationKind.MEDIATION),
-    DemoOrganisation("offerraadgivningen-mvsj", "Offerrådgivningen Midt- og Vestsjælland",
-                     OrganisationKind.VICTIM_SUPPORT),
-    DemoOrganisation("boligselskab-demo", "Boligselskabet Fjordbo (fiktivt)",
-                     OrganisationKind.HOUSING, "316"),
-    DemoOrganisation("sognefoged-oroe", "Sognefogeden på Orø", OrganisationKind.ISLAND_CONSTABLE,
-                     "316"),
+    DemoOrganisation(
+        "psykiatrien-sjaelland", "Psykiatrien Region Sjælland", OrganisationKind.PSYCHIATRY
+    ),
+    DemoOrganisation(
+        "kriminalforsorgen-sjaelland",
+        "Kriminalforsorgen Sjælland",
+        OrganisationKind.PRISON_PROBATION,
+    ),
+    DemoOrganisation(
+        "anklagemyndigheden-mvsj",
+        "Anklagemyndigheden, Midt- og Vestsjælland",
+        OrganisationKind.PROSECUTION,
+    ),
+    DemoOrganisation(
+        "konfliktraad-mvsj",
+        "Konfliktrådet i Midt- og Vestsjællands Politi",
+        OrganisationKind.MEDIATION,
+    ),
+    DemoOrganisation(
+        "offerraadgivningen-mvsj",
+        "Offerrådgivningen Midt- og Vestsjælland",
+        OrganisationKind.VICTIM_SUPPORT,
+    ),
+    DemoOrganisation(
+        "boligselskab-demo", "Boligselskabet Fjordbo (fiktivt)", OrganisationKind.HOUSING, "316"
+    ),
+    DemoOrganisation(
+        "sognefoged-oroe", "Sognefogeden på Orø", OrganisationKind.ISLAND_CONSTABLE, "316"
+    ),
     # The neighbouring district, for the Vejen plan and for testing refusals across districts.
-    DemoOrganisation("ssj-politi", "Syd- og Sønderjyllands Politi", OrganisationKind.POLICE,
-                     district="syd-soenderjylland"),
-    DemoOrganisation("kommune-575", "Vejen Kommune", OrganisationKind.MUNICIPALITY, "575",
-                     district="syd-soenderjylland"),
+    DemoOrganisation(
+        "ssj-politi",
+        "Syd- og Sønderjyllands Politi",
+        OrganisationKind.POLICE,
+        district="syd-soenderjylland",
+    ),
+    DemoOrganisation(
+        "kommune-575",
+        "Vejen Kommune",
+        OrganisationKind.MUNICIPALITY,
+        "575",
+        district="syd-soenderjylland",
+    ),
 )
 
 DEMO_USERS: tuple[DemoUser, ...] = (
@@ -87,8 +111,12 @@ def demo_organisations_build() -> dict[str, Organisation]:
     district = District.objects.get(slug=DEMO_DISTRICT)
     for municipality in Municipality.objects.filter(district=district):
         organisations[f"kommune-{municipality.code}"] = _organisation(
-            DemoOrganisation(f"kommune-{municipality.code}", f"{municipality.name} Kommune",
-                             OrganisationKind.MUNICIPALITY, municipality.code)
+            DemoOrganisation(
+                f"kommune-{municipality.code}",
+                f"{municipality.name} Kommune",
+                OrganisationKind.MUNICIPALITY,
+                municipality.code,
+            )
         )
     for item in FIXED_ORGANISATIONS:
         organisations[item.slug] = _organisation(item)
@@ -104,7 +132,8 @@ def _organisation(item: DemoOrganisation) -> Organisation:
             "district": District.objects.get(slug=item.district),
             "municipality": (
                 Municipality.objects.get(code=item.municipality_code)
-                if item.municipality_code else None
+                if item.municipality_code
+                else None
             ),
             "is_synthetic": True,
         },

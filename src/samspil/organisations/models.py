@@ -27,7 +27,10 @@ class Municipality(models.Model):
     code = models.CharField(_("municipality code"), max_length=3, unique=True)
     name = models.CharField(_("name"), max_length=120)
     district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("district")
+        District,
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        verbose_name=_("district"),
     )
 
     class Meta:

@@ -324,9 +324,7 @@ STATIONS: tuple[Station, ...] = (
 _MUNICIPALITIES_BY_CODE: dict[str, Municipality] = {m.code: m for m in MUNICIPALITIES}
 _DISTRICTS_BY_SLUG: dict[str, PoliceDistrict] = {d.slug: d for d in POLICE_DISTRICTS}
 _DISTRICT_BY_MUNICIPALITY: dict[str, PoliceDistrict] = {
-    code: district
-    for district in POLICE_DISTRICTS
-    for code in district.municipality_codes
+    code: district for district in POLICE_DISTRICTS for code in district.municipality_codes
 }
 
 

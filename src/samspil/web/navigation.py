@@ -41,6 +41,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Audit log"), "audit:search", frozenset({Role.DPO})),
     NavEntry(_("Figures"), "reports:dashboard", frozenset({Role.ANALYST, Role.PREVENTION_OFFICER})),
     NavEntry(_("Fora"), "meetings:fora", frozenset({Role.PREVENTION_OFFICER, Role.SSP_COORDINATOR, Role.PSP_COORDINATOR, Role.CASEWORKER, Role.ADMINISTRATOR})),
+    NavEntry(_("Cooperation plans"), "plans:list", frozenset({Role.PREVENTION_OFFICER, Role.SSP_COORDINATOR, Role.PSP_COORDINATOR, Role.CASEWORKER, Role.ANALYST, Role.ADMINISTRATOR})),
     NavEntry(_("PSP monitoring"), "meetings:psp", frozenset({Role.PSP_COORDINATOR})),
     NavEntry(_("Disclosures"), "meetings:disclosures", frozenset({Role.DPO})),
     NavEntry(_("Import"), "interchange:upload", frozenset({Role.ADMINISTRATOR})),

@@ -41,7 +41,8 @@ START_PAGES: dict[str, StartPage] = {
     Role.SSP_COORDINATOR: StartPage(
         _("SSP coordination"),
         _("Meetings, concerns about young people and the actions you follow up."),
-        (StartTask(_("Meeting calendar"), _("Agendas, minutes and actions of your fora."), "meetings:meetings"),),
+        (StartTask(_("Meeting calendar"), _("Agendas, minutes and actions of your fora."), "meetings:meetings"),
+         StartTask(_("Cooperation plans"), _("Focus areas, activities and indicators of the year's plan."), "plans:list"),),
     ),
     Role.PSP_COORDINATOR: StartPage(
         _("PSP coordination"),

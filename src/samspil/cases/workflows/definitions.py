@@ -2,8 +2,9 @@
 
 Codes (case types, outcomes, origins) are copied exactly from docs interchange.md, a contract
 with systems we do not control; test_workflows pins them. The flows follow domain.md and the two
-seed documents. Labels are Danish because they are the names the users' own documents use; they go
-through gettext so that an English catalogue can translate them.
+seed documents. Labels are English source strings in gettext_lazy, as everywhere in the project;
+the Danish names the users' own documents use (UKN-screening, Tryghedsopfølgning, …) live in the
+Danish catalogue.
 
 Who may take a step: ``prevention_officer`` is the police's crime-prevention staff (incl. the
 Kriminalpræventivt Sekretariat that handles restraining orders and exit programmes);
@@ -93,16 +94,16 @@ def _create(
     must_be_true: tuple[str, ...] = (),
 ) -> tuple[Transition, ...]:
     return _steps(
-        None, initial, CREATE, _("Opret sag"), roles, fields=fields, must_be_true=must_be_true
+        None, initial, CREATE, _("Open case"), roles, fields=fields, must_be_true=must_be_true
     )
 
 
 UKN_SCREENING = CaseTypeDefinition(
     code="ukn_screening",
-    label=_("UKN-screening"),
+    label=_("UKN screening"),
     states=(
-        State("open", _("Afventer screening")),
-        State("screened", _("Screenet"), is_closed=True),
+        State("open", _("Awaiting screening")),
+        State("screened", _("Screened"), is_closed=True),
     ),
     initial_state="open",
     transitions=(
@@ -112,7 +113,7 @@ UKN_SCREENING = CaseTypeDefinition(
             "open",
             "screened",
             "screen",
-            _("Registrér screening"),
+            _("Record screening"),
             POLICE_OR_CASEWORKER,
             # The report counts screenings by crime class, so none closes without one.
             fields=("crime_class",),
@@ -129,11 +130,11 @@ UKN_SCREENING = CaseTypeDefinition(
 
 VICTIM_FOLLOWUP = CaseTypeDefinition(
     code="victim_followup",
-    label=_("Tryghedsopfølgning"),
+    label=_("Victim follow-up"),
     states=(
-        State("open", _("Åben")),
-        State("contact_attempted", _("Kontaktforsøg foretaget")),
-        State("closed", _("Afsluttet"), is_closed=True),
+        State("open", _("Open")),
+        State("contact_attempted", _("Contact attempted")),
+        State("closed", _("Closed"), is_closed=True),
     ),
     initial_state="open",
     transitions=(
@@ -143,7 +144,7 @@ VICTIM_FOLLOWUP = CaseTypeDefinition(
             ("open", "contact_attempted"),
             "contact_attempted",
             "attempt_contact",
-            _("Registrér kontaktforsøg"),
+            _("Record contact attempt"),
             POLICE_OR_CASEWORKER,
         ),
         # Only after at least one attempt: "not reached" must mean someone tried.
@@ -151,7 +152,7 @@ VICTIM_FOLLOWUP = CaseTypeDefinition(
             "contact_attempted",
             "closed",
             "close",
-            _("Afslut opfølgning"),
+            _("Close the follow-up"),
             POLICE_OR_CASEWORKER,
             outcomes=("contacted", "not_reached", "declined"),
         ),
@@ -163,10 +164,10 @@ VICTIM_FOLLOWUP = CaseTypeDefinition(
 
 VICTIM_SUPPORT_REFERRAL = CaseTypeDefinition(
     code="victim_support_referral",
-    label=_("Henvisning til Offerrådgivningen"),
+    label=_("Referral to Victim Support"),
     states=(
-        State("created", _("Oprettet")),
-        State("referred", _("Henvist"), is_closed=True),
+        State("created", _("Created")),
+        State("referred", _("Referred"), is_closed=True),
     ),
     initial_state="created",
     transitions=(
@@ -177,7 +178,7 @@ VICTIM_SUPPORT_REFERRAL = CaseTypeDefinition(
             "created",
             "referred",
             "refer",
-            _("Send henvisning"),
+            _("Send the referral"),
             POLICE_OR_CASEWORKER,
             fields=("consent_at",),
             outcomes=("referred",),
@@ -193,23 +194,23 @@ VICTIM_SUPPORT_REFERRAL = CaseTypeDefinition(
 
 OFFICER_REQUEST = CaseTypeDefinition(
     code="officer_request",
-    label=_("Bestil en betjent"),
+    label=_("Order an officer"),
     states=(
-        State("received", _("Modtaget")),
-        State("triaged", _("Visiteret")),
-        State("closed", _("Afsluttet"), is_closed=True),
+        State("received", _("Received")),
+        State("triaged", _("Assessed")),
+        State("closed", _("Closed"), is_closed=True),
     ),
     initial_state="received",
     transitions=(
         # The citizen form has no login; it opens the request as the system. What was asked for
         # is the origin, and the annual report is built on it.
         *_create("received", {*POLICE, SYSTEM_ROLE}, fields=("origin",)),
-        *_steps("received", "triaged", "triage", _("Visitér"), POLICE),
+        *_steps("received", "triaged", "triage", _("Assess"), POLICE),
         *_steps(
             "triaged",
             "closed",
             "accommodate",
-            _("Imødekom"),
+            _("Accommodate"),
             POLICE,
             outcomes=("accommodated",),
         ),
@@ -217,7 +218,7 @@ OFFICER_REQUEST = CaseTypeDefinition(
             ("received", "triaged"),
             "closed",
             "decline",
-            _("Afvis"),
+            _("Decline"),
             POLICE,
             outcomes=("declined",),
         ),
@@ -225,7 +226,7 @@ OFFICER_REQUEST = CaseTypeDefinition(
             ("received", "triaged"),
             "closed",
             "withdraw",
-            _("Trukket tilbage af borgeren"),
+            _("Withdrawn by the citizen"),
             POLICE,
             outcomes=("withdrawn",),
         ),
@@ -246,12 +247,12 @@ OFFICER_REQUEST = CaseTypeDefinition(
 
 RESTRAINING_ORDER_REQUEST = CaseTypeDefinition(
     code="restraining_order_request",
-    label=_("Begæring om tilhold/opholdsforbud"),
+    label=_("Request for a restraining order or area ban"),
     states=(
-        State("received", _("Modtaget")),
-        State("visitation", _("Til visitation")),
-        State("decided", _("Afgjort"), is_closed=True),
-        State("withdrawn", _("Trukket tilbage"), is_closed=True),
+        State("received", _("Received")),
+        State("visitation", _("Awaiting assessment")),
+        State("decided", _("Decided"), is_closed=True),
+        State("withdrawn", _("Withdrawn"), is_closed=True),
     ),
     initial_state="received",
     transitions=(
@@ -259,13 +260,13 @@ RESTRAINING_ORDER_REQUEST = CaseTypeDefinition(
         # default to "no deadline" by omission.
         *_create("received", POLICE_OR_CASEWORKER, fields=("variant",)),
         *_steps(
-            "received", "visitation", "visitate", _("Send til visitation"), POLICE_OR_CASEWORKER
+            "received", "visitation", "visitate", _("Send for assessment"), POLICE_OR_CASEWORKER
         ),
         *_steps(
             "visitation",
             "decided",
             "decide",
-            _("Træf afgørelse"),
+            _("Make a decision"),
             POLICE_OR_CASEWORKER,
             fields=("order_kind",),
             outcomes=("granted", "refused"),
@@ -274,7 +275,7 @@ RESTRAINING_ORDER_REQUEST = CaseTypeDefinition(
             ("received", "visitation"),
             "withdrawn",
             "withdraw",
-            _("Begæringen trækkes tilbage"),
+            _("Withdraw the request"),
             POLICE_OR_CASEWORKER,
             outcomes=("withdrawn",),
         ),
@@ -293,11 +294,11 @@ RESTRAINING_ORDER_REQUEST = CaseTypeDefinition(
 
 AREA_BAN = CaseTypeDefinition(
     code="area_ban",
-    label=_("Opholdsforbud (utryghedsskabende adfærd)"),
+    label=_("Area ban (behaviour causing insecurity)"),
     states=(
-        State("active", _("Aktivt")),
-        State("extended", _("Forlænget")),
-        State("closed", _("Ophørt"), is_closed=True),
+        State("active", _("Active")),
+        State("extended", _("Extended")),
+        State("closed", _("Ended"), is_closed=True),
     ),
     initial_state="active",
     transitions=(
@@ -308,7 +309,7 @@ AREA_BAN = CaseTypeDefinition(
             ("active", "extended"),
             "extended",
             "extend",
-            _("Forlæng med 30 dage"),
+            _("Extend by 30 days"),
             POLICE,
             fields=("opened_at", "extensions_days", "extension_reason"),
             extends_deadline=True,
@@ -318,7 +319,7 @@ AREA_BAN = CaseTypeDefinition(
             ("active", "extended"),
             "closed",
             "expire",
-            _("Udløbet"),
+            _("Expired"),
             {*POLICE, SYSTEM_ROLE},
             outcomes=("expired",),
         ),
@@ -326,7 +327,7 @@ AREA_BAN = CaseTypeDefinition(
             ("active", "extended"),
             "closed",
             "revoke",
-            _("Ophæv forbuddet"),
+            _("Revoke the ban"),
             POLICE,
             outcomes=("revoked",),
         ),
@@ -334,7 +335,7 @@ AREA_BAN = CaseTypeDefinition(
             ("active", "extended"),
             "closed",
             "close_breached",
-            _("Afslut efter overtrædelse"),
+            _("Close after a breach"),
             POLICE,
             outcomes=("breached",),
         ),
@@ -354,19 +355,19 @@ _MEDIATION_EARLY = ("referred", "visitation", "consent", "mediator_assigned")
 
 CONFLICT_MEDIATION = CaseTypeDefinition(
     code="conflict_mediation",
-    label=_("Konfliktråd"),
+    label=_("Victim-offender mediation"),
     states=(
-        State("referred", _("Henvist")),
-        State("visitation", _("Under visitation")),
-        State("consent", _("Samtykke givet")),
-        State("mediator_assigned", _("Mægler tildelt")),
-        State("meeting_held", _("Møde afholdt")),
-        State("closed", _("Afsluttet"), is_closed=True),
+        State("referred", _("Referred")),
+        State("visitation", _("Under assessment")),
+        State("consent", _("Consent given")),
+        State("mediator_assigned", _("Mediator assigned")),
+        State("meeting_held", _("Meeting held")),
+        State("closed", _("Closed"), is_closed=True),
     ),
     initial_state="referred",
     transitions=(
         *_create("referred", POLICE_OR_CASEWORKER),
-        *_steps("referred", "visitation", "visitate", _("Påbegynd visitation"), {"caseworker"}),
+        *_steps("referred", "visitation", "visitate", _("Start the assessment"), {"caseworker"}),
         # Both parties consent, a guardian too for a party under 18, and the offender has in
         # essence admitted the offence: mediation is not a way to settle guilt. Whether a party is
         # a minor is required (False is an answer), so forgetting it cannot skip the guardian.
@@ -374,7 +375,7 @@ CONFLICT_MEDIATION = CaseTypeDefinition(
             "visitation",
             "consent",
             "record_consent",
-            _("Registrér samtykke"),
+            _("Record consent"),
             {"caseworker"},
             fields=(
                 "victim_consent_at",
@@ -392,7 +393,7 @@ CONFLICT_MEDIATION = CaseTypeDefinition(
             "consent",
             "mediator_assigned",
             "assign_mediator",
-            _("Tildel mægler"),
+            _("Assign a mediator"),
             {"caseworker"},
             fields=("mediator",),
         ),
@@ -400,7 +401,7 @@ CONFLICT_MEDIATION = CaseTypeDefinition(
             "mediator_assigned",
             "meeting_held",
             "hold_meeting",
-            _("Registrér mæglingsmøde"),
+            _("Record the mediation meeting"),
             {"mediator", "caseworker"},
             fields=("meeting_date",),
         ),
@@ -408,7 +409,7 @@ CONFLICT_MEDIATION = CaseTypeDefinition(
             "meeting_held",
             "closed",
             "close_mediated",
-            _("Afslut som gennemført mægling"),
+            _("Close as mediated"),
             {"mediator", "caseworker"},
             outcomes=("mediated",),
         ),
@@ -417,7 +418,7 @@ CONFLICT_MEDIATION = CaseTypeDefinition(
             ("visitation", "consent", "mediator_assigned"),
             "closed",
             "party_declines",
-            _("En part har sagt nej"),
+            _("A party has declined"),
             {"mediator", "caseworker"},
             outcomes=("declined_by_party",),
         ),
@@ -426,7 +427,7 @@ CONFLICT_MEDIATION = CaseTypeDefinition(
             ("referred", "visitation"),
             "closed",
             "not_suitable",
-            _("Ikke egnet til konfliktråd"),
+            _("Not suitable for mediation"),
             {"caseworker"},
             outcomes=("not_suitable",),
         ),
@@ -435,7 +436,7 @@ CONFLICT_MEDIATION = CaseTypeDefinition(
             _MEDIATION_EARLY,
             "closed",
             "withdraw",
-            _("Henvisningen trækkes tilbage"),
+            _("Withdraw the referral"),
             POLICE_OR_CASEWORKER,
             outcomes=("withdrawn",),
         ),
@@ -460,12 +461,12 @@ CONFLICT_MEDIATION = CaseTypeDefinition(
 
 EXIT_PROGRAMME = CaseTypeDefinition(
     code="exit_programme",
-    label=_("Exit-forløb"),
+    label=_("Exit programme"),
     states=(
-        State("consent", _("Samtykke")),
-        State("plan", _("Handleplan")),
-        State("active", _("Aktivt forløb")),
-        State("closed", _("Afsluttet"), is_closed=True),
+        State("consent", _("Consent")),
+        State("plan", _("Action plan")),
+        State("active", _("Programme active")),
+        State("closed", _("Closed"), is_closed=True),
     ),
     initial_state="consent",
     transitions=(
@@ -476,7 +477,7 @@ EXIT_PROGRAMME = CaseTypeDefinition(
             "consent",
             "plan",
             "make_plan",
-            _("Udarbejd handleplan"),
+            _("Draw up an action plan"),
             POLICE_OR_CASEWORKER,
             fields=("consent_at",),
         ),
@@ -484,7 +485,7 @@ EXIT_PROGRAMME = CaseTypeDefinition(
             "plan",
             "active",
             "start",
-            _("Start forløbet"),
+            _("Start the programme"),
             POLICE_OR_CASEWORKER,
             fields=("plan_elements",),
         ),
@@ -492,7 +493,7 @@ EXIT_PROGRAMME = CaseTypeDefinition(
             "active",
             "closed",
             "complete",
-            _("Afslut som gennemført"),
+            _("Close as completed"),
             POLICE_OR_CASEWORKER,
             outcomes=("completed",),
         ),
@@ -501,7 +502,7 @@ EXIT_PROGRAMME = CaseTypeDefinition(
             ("consent", "plan", "active"),
             "closed",
             "drop_out",
-            _("Afbrudt"),
+            _("Dropped out"),
             POLICE_OR_CASEWORKER,
             outcomes=("dropped_out",),
         ),
@@ -517,10 +518,10 @@ EXIT_PROGRAMME = CaseTypeDefinition(
 
 RELEASE_COORDINATION = CaseTypeDefinition(
     code="release_coordination",
-    label=_("KSP / God løsladelse"),
+    label=_("KSP / Good release"),
     states=(
-        State("planned", _("Planlagt")),
-        State("closed", _("Afsluttet"), is_closed=True),
+        State("planned", _("Planned")),
+        State("closed", _("Closed"), is_closed=True),
     ),
     initial_state="planned",
     transitions=(
@@ -529,7 +530,7 @@ RELEASE_COORDINATION = CaseTypeDefinition(
             "planned",
             "closed",
             "complete",
-            _("Løsladelse gennemført"),
+            _("Release completed"),
             POLICE_OR_CASEWORKER,
             outcomes=("completed",),
         ),
@@ -537,7 +538,7 @@ RELEASE_COORDINATION = CaseTypeDefinition(
             "planned",
             "closed",
             "cancel",
-            _("Aflyst"),
+            _("Cancelled"),
             POLICE_OR_CASEWORKER,
             outcomes=("cancelled",),
         ),
@@ -551,13 +552,13 @@ RELEASE_COORDINATION = CaseTypeDefinition(
 
 SOCIAL_REPORT = CaseTypeDefinition(
     code="social_report",
-    label=_("Socialrapport"),
+    label=_("Social report"),
     states=(
-        State("drafted", _("Kladde")),
+        State("drafted", _("Draft")),
         # Sending is what fulfils the duty to notify (Barnets lov § 133), so the police's case is
         # closed then; the municipality's receipt is recorded after, without a new outcome.
-        State("sent", _("Sendt"), is_closed=True),
-        State("acknowledged", _("Modtagelse kvitteret"), is_closed=True),
+        State("sent", _("Sent"), is_closed=True),
+        State("acknowledged", _("Receipt acknowledged"), is_closed=True),
     ),
     initial_state="drafted",
     transitions=(
@@ -566,12 +567,12 @@ SOCIAL_REPORT = CaseTypeDefinition(
             "drafted",
             "sent",
             "send",
-            _("Send til kommunen"),
+            _("Send to the municipality"),
             {"socialsoeg_reviewer", "prevention_officer"},
             fields=("recipient_municipality_code",),
             outcomes=("sent",),
         ),
-        *_steps("sent", "acknowledged", "acknowledge", _("Kvittér for modtagelse"), {"caseworker"}),
+        *_steps("sent", "acknowledged", "acknowledge", _("Acknowledge receipt"), {"caseworker"}),
     ),
     outcomes=("sent",),
     origins=("socialsoeg", "patrol", "other"),
@@ -583,10 +584,10 @@ SOCIAL_REPORT = CaseTypeDefinition(
 
 PSP_DISCUSSION = CaseTypeDefinition(
     code="psp_discussion",
-    label=_("PSP-drøftelse"),
+    label=_("PSP discussion"),
     states=(
-        State("open", _("Udtaget til drøftelse")),
-        State("closed", _("Afsluttet"), is_closed=True),
+        State("open", _("Selected for discussion")),
+        State("closed", _("Closed"), is_closed=True),
     ),
     initial_state="open",
     transitions=(
@@ -595,7 +596,7 @@ PSP_DISCUSSION = CaseTypeDefinition(
             "open",
             "closed",
             "close",
-            _("Afslut"),
+            _("Close the case"),
             {"psp_coordinator", "caseworker", "prevention_officer"},
             outcomes=("discussed", "not_discussed"),
         ),
@@ -609,10 +610,10 @@ PSP_DISCUSSION = CaseTypeDefinition(
 
 CONCERN_CONVERSATION = CaseTypeDefinition(
     code="concern_conversation",
-    label=_("Bekymringssamtale / kriminalpræventiv samtale"),
+    label=_("Concern conversation / crime-prevention conversation"),
     states=(
-        State("open", _("Planlagt")),
-        State("closed", _("Afsluttet"), is_closed=True),
+        State("open", _("Planned")),
+        State("closed", _("Closed"), is_closed=True),
     ),
     initial_state="open",
     transitions=(
@@ -621,7 +622,7 @@ CONCERN_CONVERSATION = CaseTypeDefinition(
             "open",
             "closed",
             "close",
-            _("Afslut"),
+            _("Close the case"),
             {"prevention_officer", "ssp_coordinator"},
             outcomes=("held", "declined"),
         ),

@@ -101,9 +101,7 @@ def test_unknown_lookups_raise_key_error() -> None:
 def test_8_stations_in_midt_vestsjaelland() -> None:
     assert len(STATIONS) == 8
     assert len({s.name for s in STATIONS}) == 8
-    assert [s.name for s in STATIONS if s.kind == "main"] == [
-        "Roskilde Hovedpolitistation"
-    ]
+    assert [s.name for s in STATIONS if s.kind == "main"] == ["Roskilde Hovedpolitistation"]
     assert sum(s.kind == "local" for s in STATIONS) == 4
     assert sum(s.kind == "near" for s in STATIONS) == 3
     for station in STATIONS:

@@ -4,7 +4,7 @@ is tested against, and the fast path for the small subsets of a per-incident re-
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -162,21 +162,23 @@ def screen_reference(
 def families_touched(
     rule_set: RuleSet,
     as_of: date,
-    incident_id: int,
+    incident_id: int | Collection[int],
     persons: Iterable[Person | tuple[Any, ...]],
     relations: Iterable[Relation | tuple[Any, ...]],
     involvements: Iterable[Involvement | tuple[Any, ...]],
 ) -> set[FamilyKey]:
-    """The families whose result may change because of one incident.
+    """The families whose result may change because of one incident (or several: a collection
+    of ids, as when an import registers a batch).
 
     A family is touched when one of its caregivers or children is involved in the incident (any
     role: cheaper to re-screen an unchanged family than to reason about which roles matter).
     """
+    wanted = {incident_id} if isinstance(incident_id, int) else set(incident_id)
     people = {p.id: p for p in (Person(*row) for row in persons)}
     involved = {
         inv.person_id
         for inv in (Involvement(*row) for row in involvements)
-        if inv.incident_id == incident_id
+        if inv.incident_id in wanted
     }
     families = _families(rule_set, as_of, people, (Relation(*row) for row in relations))
     return {
@@ -189,7 +191,7 @@ def families_touched(
 def screen_families_touched(
     rule_set: RuleSet,
     as_of: date,
-    incident_id: int,
+    incident_id: int | Collection[int],
     persons: Iterable[Person | tuple[Any, ...]],
     relations: Iterable[Relation | tuple[Any, ...]],
     incidents: Iterable[Incident | tuple[Any, ...]],

@@ -25,14 +25,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2025, help="Seed of the generator.")
-        parser.add_argument("--quiet-logins", action="store_true",
-                            help="Do not print the demo logins.")
+        parser.add_argument(
+            "--quiet-logins", action="store_true", help="Do not print the demo logins."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         reference_data_load()
         organisations = demo_organisations_build()
         demo_users_build(organisations)
-        self.stdout.write(_("Demo district built: %(n)d organisations.") % {"n": len(organisations)})
+        self.stdout.write(
+            _("Demo district built: %(n)d organisations.") % {"n": len(organisations)}
+        )
         self._print_logins(quiet=options["quiet_logins"])
 
     def _print_logins(self, *, quiet: bool) -> None:
