@@ -54,7 +54,8 @@ class Confidentiality(models.TextChoices):
 
 # Roles that may read SENSITIVE records their organisation owns or received.
 SENSITIVE_CLEARANCE = frozenset(
-    {Role.PREVENTION_OFFICER, Role.SOCIALSOEG_REVIEWER, Role.CASEWORKER, Role.ADMINISTRATOR}
+    {Role.PREVENTION_OFFICER, Role.SOCIALSOEG_REVIEWER, Role.CASEWORKER, Role.ADMINISTRATOR,
+     Role.SSP_COORDINATOR, Role.PSP_COORDINATOR, Role.MEDIATOR}
 )
 
 

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samspil.cases import importing as case_importing
 from samspil.incidents.constants import InvolvementRole
@@ -39,6 +40,13 @@ from samspil.persons.protection import cpr_encrypt, cpr_lookup_hash
 from samspil.persons.services import name_index_values
 
 LOOKUP_CHUNK = 5000
+# Computed once: Django's `Choices.values` builds a new list on every access, once per row here.
+GENDERS = tuple(Gender.values)
+RELATION_KINDS = tuple(RelationKind.values)
+ROLES = tuple(InvolvementRole.values)
+# Lazy, so a million good rows do not translate a message each; translated when a row fails.
+UNKNOWN_MUNICIPALITY = gettext_lazy("unknown municipality code %(value)s")
+UNKNOWN_CATEGORY = gettext_lazy("unknown category %(value)s")
 
 
 @dataclass
@@ -149,13 +157,13 @@ class Row:
             return None
         return value
 
-    def code(self, name: str, table: dict[str, int], message: str) -> int | None:
+    def code(self, name: str, table: dict[str, int], message: Any) -> int | None:
         value = self.required(name)
         if value is None:
             return None
         found = table.get(value)
         if found is None:
-            self.error(name, message % {"value": value})
+            self.error(name, str(message) % {"value": value})
         return found
 
     def parsed(self, name: str, parser: Any, *, required: bool = False, **kwargs: Any) -> Any:
@@ -360,10 +368,10 @@ class PersonsHandler(FileHandler):
         gender = row.get("gender")
         if gender is None:
             gender = cpr.gender if cpr is not None else ""
-        elif gender not in Gender.values:
+        elif gender not in GENDERS:
             row.error("gender", _("must be M, F or X"))
         municipality_id = row.code("municipality_code", self.ctx.municipalities,
-                                   _("unknown municipality code %(value)s"))
+                                   UNKNOWN_MUNICIPALITY)
         given_name = row.get("given_name") or ""
         family_name = row.get("family_name") or ""
         address = row.get("address") or ""
@@ -463,7 +471,7 @@ class RelationsHandler(FileHandler):
     def parse_row(self, row: Row) -> tuple[str, str, str] | None:
         person = row.required("person_key")
         related = row.required("related_person_key")
-        kind = row.choice("relation", RelationKind.values)
+        kind = row.choice("relation", RELATION_KINDS)
         if person is not None and person == related:
             row.error("related_person_key", _("a person cannot be related to themselves"))
         self.refer("person", person, row.line, "person_key")
@@ -527,9 +535,9 @@ class IncidentsHandler(FileHandler):
         self.remember_key(key, row.line)
         occurred_at = row.parsed("occurred_at", parse_time, required=True)
         reported_at = row.parsed("reported_at", parse_time) or occurred_at
-        category_id = row.code("category", self.ctx.categories, _("unknown category %(value)s"))
+        category_id = row.code("category", self.ctx.categories, UNKNOWN_CATEGORY)
         municipality_id = row.code("municipality_code", self.ctx.municipalities,
-                                   _("unknown municipality code %(value)s"))
+                                   UNKNOWN_MUNICIPALITY)
         lat = row.parsed("lat", parse_float, minimum=-90.0, maximum=90.0)
         lon = row.parsed("lon", parse_float, minimum=-180.0, maximum=180.0)
         lat_given, lon_given = row.values.get("lat"), row.values.get("lon")
@@ -593,7 +601,7 @@ class InvolvementsHandler(FileHandler):
     def parse_row(self, row: Row) -> tuple[str, str, str] | None:
         journal_no = row.required("journal_no")
         person_key = row.required("person_key")
-        role = row.choice("role", InvolvementRole.values)
+        role = row.choice("role", ROLES)
         self.refer("incident", journal_no, row.line, "journal_no")
         self.refer("person", person_key, row.line, "person_key")
         if row.failed or journal_no is None or person_key is None or role is None:

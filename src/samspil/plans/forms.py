@@ -106,7 +106,8 @@ class IndicatorForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("Not measured")), *kind_choices()]
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            ("", _("Not measured")), *kind_choices()]
         self.fields["parameters"].help_text = _kind_help()
 
     def clean_parameters(self) -> Any:

@@ -205,6 +205,8 @@ def _measure_share_within_deadline(parameters: Mapping[str, Any], place: Place,
     days = parameters["days"]
     total = within = 0
     for opened_at, closed_at in pairs.iterator():
+        if closed_at is None:  # excluded by the filter; for the type checker
+            continue
         total += 1
         opened_on = opened_at.astimezone(COPENHAGEN).date()
         closed_on = closed_at.astimezone(COPENHAGEN).date()

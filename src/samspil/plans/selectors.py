@@ -153,7 +153,8 @@ class IndicatorView:
         if indicator.target_value is None:
             return direction
         unit = self.measurement.unit if self.measurement else "count"
-        return f"{direction}, {_('target')} {format_value(indicator.target_value, unit)}"
+        label = _("target")
+        return f"{direction}, {label} {format_value(indicator.target_value, unit)}"
 
     @property
     def on_target_label(self) -> str:

@@ -58,7 +58,8 @@ def may_edit(user: Any, *, district_id: int, municipality_id: int | None = None)
     organisation = getattr(user, "organisation", None)
     if organisation is None or organisation.district_id != district_id:
         return False
-    if not getattr(user, "role_codes", frozenset()) & PLAN_EDITOR_ROLES:
+    roles: frozenset[str] = getattr(user, "role_codes", frozenset())
+    if not roles & PLAN_EDITOR_ROLES:
         return False
     # A municipality's staff do not write another municipality's plan.
     return not (municipality_id is not None and organisation.municipality_id is not None
@@ -144,7 +145,7 @@ def _check_plan(plan: CooperationPlan) -> None:
         raise PlansError({"municipality": [_("The municipality is not in the district.")]})
     _check_designating(plan.designated_by, plan.district_id, "designated_by")
     twins = CooperationPlan.objects.filter(year=plan.year, district_id=plan.district_id,
-                                           municipality_id=plan.municipality_id)
+                                           municipality=plan.municipality)
     if twins.exclude(pk=plan.pk).exists():
         raise PlansError({"year": [_("There is already a plan for that year and place.")]})
 

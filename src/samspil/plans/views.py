@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samspil.organisations.models import Municipality
+from samspil.organisations.models import Municipality, Organisation
 from samspil.plans import selectors, services
 from samspil.plans.documents import plan_pdf
 from samspil.plans.forms import (
@@ -47,9 +47,18 @@ def refusals_as_403(view: View) -> View:
     return wrapper
 
 
+def _organisation(request: HttpRequest) -> Organisation:
+    """The user's organisation; plans_visible has refused (and logged) a user without one."""
+    selectors.plans_visible(user=request.user)
+    organisation = getattr(request.user, "organisation", None)
+    if organisation is None:
+        raise PermissionDenied(_("You are not signed in to an organisation."))
+    return organisation
+
+
 def _municipalities(request: HttpRequest) -> Any:
     return Municipality.objects.filter(
-        district_id=request.user.organisation.district_id).order_by("name")  # type: ignore[union-attr]
+        district_id=_organisation(request).district_id).order_by("name")
 
 
 def _plan_url(plan: CooperationPlan) -> HttpResponse:
@@ -68,7 +77,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         municipality = form.cleaned_data.get("municipality")
     plans = selectors.plan_list(user=request.user, year=year,
                                 municipality_id=municipality.pk if municipality else None)
-    organisation = request.user.organisation  # type: ignore[union-attr]
+    organisation = _organisation(request)
     return render(request, "plans/plan_list.html", {
         "form": form, "plans": plans,
         "may_create": services.may_edit(request.user, district_id=organisation.district_id,
@@ -78,8 +87,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @refusals_as_403
 def plan_create(request: HttpRequest) -> HttpResponse:
-    selectors.plans_visible(user=request.user)  # refuses a user without an organisation
-    organisation = request.user.organisation  # type: ignore[union-attr]
+    organisation = _organisation(request)
     services.require_editor(request.user, district_id=organisation.district_id,
                             municipality_id=organisation.municipality_id)
     form = PlanForm(request.POST or None, municipalities=_municipalities(request),
