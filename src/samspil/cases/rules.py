@@ -68,27 +68,25 @@ def ukn_screening_rule(*, incident_ids: Sequence[int], actor: Any | None) -> Non
     now = timezone.now()
     for chunk in _chunks(incident_ids):
         rows = (
-            Involvement.objects.filter(
-                incident_id__in=chunk,
-                role__in=("suspect", "charged"),
-                person__birth_date__isnull=False,
-                person__merged_into__isnull=True,
-            )
+            # Only conditions on the involvement itself in SQL: with conditions on the person,
+            # SQLite's planner drives the query from the persons table (hours on a big import).
+            Involvement.objects.filter(incident_id__in=chunk, role__in=("suspect", "charged"))
             .exclude(incident__category__crime_class="none")
             .values_list(
                 "incident_id", "person_id", "role", "person__birth_date",
                 "person__owner_organisation_id", "incident__occurred_on",
                 "incident__municipality_id", "incident__category__crime_class",
                 "incident__source", "incident__reported_at", "incident__is_synthetic",
+                "person__merged_into_id",
             )
             .order_by("incident_id", "person_id", "role")
         )
         existing = _existing(UKN_SCREENING, chunk)
         new: list[NewCase] = []
         for (incident_id, person_id, role, birth, person_owner, occurred_on, municipality_id,
-             crime_class, source, reported_at, synthetic) in rows:
+             crime_class, source, reported_at, synthetic, merged_into) in rows:
             key = (incident_id, person_id)
-            if key in existing or birth is None or not needs_ukn_screening(
+            if key in existing or birth is None or merged_into is not None or not needs_ukn_screening(
                 role, age_on(birth, occurred_on)
             ):
                 continue
@@ -111,24 +109,21 @@ def victim_followup_rule(*, incident_ids: Sequence[int], actor: Any | None) -> N
     for chunk in _chunks(incident_ids):
         rows = (
             Involvement.objects.filter(
-                incident_id__in=chunk,
-                role="victim",
-                incident__category__code=DOMESTIC_VIOLENCE,
-                person__merged_into__isnull=True,
+                incident_id__in=chunk, role="victim", incident__category__code=DOMESTIC_VIOLENCE
             )
             .values_list(
                 "incident_id", "person_id", "person__owner_organisation_id",
                 "incident__municipality_id", "incident__source", "incident__reported_at",
-                "incident__is_synthetic",
+                "incident__is_synthetic", "person__merged_into_id",
             )
             .order_by("incident_id", "person_id")
         )
         existing = _existing(VICTIM_FOLLOWUP, chunk)
         new: list[NewCase] = []
         for (incident_id, person_id, person_owner, municipality_id, source, reported_at,
-             synthetic) in rows:
+             synthetic, merged_into) in rows:
             key = (incident_id, person_id)
-            if key in existing:
+            if key in existing or merged_into is not None:
                 continue
             existing.add(key)
             new.append(NewCase(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -415,7 +415,7 @@ def case_open(
         action=CREATE,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=_actor_name(actor),
-        at=now,
+        at=opened,
         note=(note or "").strip(),
     )
     audit_record(
@@ -471,8 +471,14 @@ def case_transition(
     fields: Mapping[str, Any] | None = None,
     note: str = "",
     system: bool = False,
+    at: datetime | None = None,
 ) -> Case:
-    """Take one step of the case's workflow, if the type's table allows it now, for this actor."""
+    """Take one step of the case's workflow, if the type's table allows it now, for this actor.
+
+    ``at`` records when the step happened when it is registered afterwards (a screening done on
+    paper, historic data); it may not lie in the future nor before the case's previous step. The
+    audit trail keeps the time the step was registered.
+    """
     locked = Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=case.pk)
     definition = locked.definition
     if not system:
@@ -495,7 +501,7 @@ def case_transition(
     )
     before = _audited(locked)
     from_state = locked.state
-    now = timezone.now()
+    now = _step_time(locked, at)
     rule = definition.deadline_rule(merged)
     if transition.extends_deadline and rule is not None:
         locked.extension_days += rule.extension_days
@@ -534,6 +540,26 @@ def case_transition(
         )
     )
     return locked
+
+
+def _step_time(case: Case, at: datetime | None) -> datetime:
+    now = timezone.now()
+    if at is None:
+        return now
+    if timezone.is_naive(at):
+        raise CaseError(_("The time of the step needs a time zone."), code="invalid_time")
+    if at > now + timedelta(minutes=2):
+        raise CaseError(_("A step cannot be registered in the future."), code="invalid_time")
+    last = (
+        CaseStatusChange.objects.filter(case=case).order_by("-at").values_list("at", flat=True)
+        .first()
+    )
+    earliest = max(filter(None, (case.opened_at, last)))
+    if at < earliest:
+        raise CaseError(
+            _("A step cannot be dated before the case's previous step."), code="invalid_time"
+        )
+    return at
 
 
 def extension_transition(case: Case) -> Transition | None:
@@ -811,7 +837,7 @@ def _insert_batch(
             outcome=row.outcome if closed else "",
             actor_id=actor_id,
             actor_name=_actor_name(actor),
-            at=row.closed_at or now,
+            at=row.closed_at or row.opened_at,
             note=reason,
         ))
         holders = {case.owner_organisation_id, *row.participant_organisation_ids}

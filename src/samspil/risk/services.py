@@ -19,7 +19,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -546,9 +546,10 @@ def _hit_for_decision(actor: Any, hit: Hit) -> Hit:
 
 
 @transaction.atomic
-def hit_dismiss(*, actor: Any, hit: Hit, reason: str) -> Hit:
+def hit_dismiss(*, actor: Any, hit: Hit, reason: str, at: datetime | None = None) -> Hit:
     """No action: the reviewer's reason is required and audited. The hit reopens by itself when
-    new incidents add enough weight (reconcile.py)."""
+    new incidents add enough weight (reconcile.py). ``at``: when the decision was made, if it is
+    registered afterwards."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for taking no action.")]})
@@ -556,7 +557,7 @@ def hit_dismiss(*, actor: Any, hit: Hit, reason: str) -> Hit:
     before = snapshot(locked, HIT_FIELDS)
     locked.status = HitStatus.DISMISSED
     locked.decided_by = actor
-    locked.decided_at = timezone.now()
+    locked.decided_at = at or timezone.now()
     locked.decision_reason = reason
     locked.save()
     audit_record(
@@ -576,7 +577,9 @@ def _children_of(hit: Hit) -> list[Person]:
 
 
 @transaction.atomic
-def hit_send_social_report(*, actor: Any, hit: Hit, concern_text: str) -> Hit:
+def hit_send_social_report(
+    *, actor: Any, hit: Hit, concern_text: str, at: datetime | None = None
+) -> Hit:
     """Send a socialrapport (Barnets lov § 133) for the hit's children.
 
     Opens a ``social_report`` case with origin ``socialsoeg`` through the cases service, in the
@@ -603,11 +606,12 @@ def hit_send_social_report(*, actor: Any, hit: Hit, concern_text: str) -> Hit:
         case = case_open(
             actor=actor, case_type="social_report", municipality=municipality, person=group[0],
             origin="socialsoeg", title=_("Social report (Socialsøg)"), summary=concern_text,
-            note=_("From Socialsøg hit %(hit)s.") % {"hit": locked.pk},
+            note=_("From Socialsøg hit %(hit)s.") % {"hit": locked.pk}, opened_at=at,
+            is_synthetic=group[0].is_synthetic,
         )
         case = case_transition(
             actor=actor, case=case, action="send", outcome="sent",
-            fields={"recipient_municipality_code": municipality.code},
+            fields={"recipient_municipality_code": municipality.code}, at=at,
         )
         receivers = Organisation.objects.filter(
             kind=OrganisationKind.MUNICIPALITY, municipality=municipality
@@ -625,7 +629,7 @@ def hit_send_social_report(*, actor: Any, hit: Hit, concern_text: str) -> Hit:
     before = snapshot(locked, HIT_FIELDS)
     locked.status = HitStatus.REPORTED
     locked.decided_by = actor
-    locked.decided_at = timezone.now()
+    locked.decided_at = at or timezone.now()
     locked.decision_reason = concern_text
     locked.social_report_case = cases[0]
     locked.save()
