@@ -351,7 +351,7 @@ def work_social_reports(actors: Actors, rng: random.Random) -> int:
                                  opened_at=opened, title="Underretning (demo)",
                                  summary="Bekymring for barnets trivsel efter patruljens besøg "
                                          "i hjemmet (fiktiv).", is_synthetic=True)
-                case_transition(actor=actors.officer, case=case, action="send",
+                case_transition(actor=actors.officer, case=case, action="send", outcome="sent",
                                 fields={"recipient_municipality_code": child.municipality.code},
                                 at=opened + timedelta(hours=2))
                 steps += 2
@@ -464,20 +464,26 @@ def work_other_flows(actors: Actors, rng: random.Random) -> int:
     return steps
 
 
+# Each step and the record that shows it has been done (so a re-run skips it).
+STEPS: tuple[tuple[str, Any, dict[str, Any]], ...] = (
+    ("ukn_screening", work_ukn_screenings, {"case_type": "ukn_screening", "state": "screened"}),
+    ("victim_followup", work_victim_followups, {"case_type": "victim_support_referral"}),
+    ("officer_request", work_officer_requests, {"case_type": "officer_request"}),
+    ("restraining_order_request", work_restraining_orders,
+     {"case_type": "restraining_order_request"}),
+    ("conflict_mediation", work_conflict_mediations, {"case_type": "conflict_mediation"}),
+    ("social_report", work_social_reports, {"case_type": "social_report", "origin": "patrol"}),
+    ("psp_discussion", work_psp_discussions, {"case_type": "psp_discussion"}),
+    ("other", work_other_flows, {"case_type": "exit_programme"}),
+)
+
+
 def demo_case_work_build(*, actors: Actors, seed: int) -> dict[str, int]:
-    rng = random.Random(seed + 7)
     steps: dict[str, int] = {}
-    for name, work in (
-        ("ukn_screening", work_ukn_screenings),
-        ("victim_followup", work_victim_followups),
-        ("officer_request", work_officer_requests),
-        ("restraining_order_request", work_restraining_orders),
-        ("conflict_mediation", work_conflict_mediations),
-        ("social_report", work_social_reports),
-        ("psp_discussion", work_psp_discussions),
-        ("other", work_other_flows),
-    ):
+    for number, (name, work, done_marker) in enumerate(STEPS):
+        if Case.objects.filter(is_synthetic=True, **done_marker).exists():
+            continue
+        rng = random.Random(seed * 100 + number)
         with transaction.atomic():
             steps[name] = work(actors, rng)
     return steps
-

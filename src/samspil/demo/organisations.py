@@ -101,6 +101,17 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     # Not printed as a login: a caseworker in another municipality, and one in another district.
     DemoUser("sagsbehandler.koege", "Camilla", "Vinther", "kommune-259", (Role.CASEWORKER,)),
     DemoUser("sagsbehandler.vejen", "Rasmus", "Toft", "kommune-575", (Role.CASEWORKER,)),
+    DemoUser("koordinator.konfliktraad", "Vibeke", "Kjær", "konfliktraad-mvsj",
+             (Role.CASEWORKER,)),
+    # A caseworker in each of the other municipalities, who acknowledges social reports.
+    DemoUser("sagsbehandler.greve", "Louise", "Brandt", "kommune-253", (Role.CASEWORKER,)),
+    DemoUser("sagsbehandler.holbaek", "Kasper", "Juhl", "kommune-316", (Role.CASEWORKER,)),
+    DemoUser("sagsbehandler.kalundborg", "Signe", "Bak", "kommune-326", (Role.CASEWORKER,)),
+    DemoUser("sagsbehandler.lejre", "Morten", "Ravn", "kommune-350", (Role.CASEWORKER,)),
+    DemoUser("sagsbehandler.odsherred", "Tina", "Krog", "kommune-306", (Role.CASEWORKER,)),
+    DemoUser("sagsbehandler.ringsted", "Jesper", "Lind", "kommune-329", (Role.CASEWORKER,)),
+    DemoUser("sagsbehandler.solroed", "Maria", "Dahl", "kommune-269", (Role.CASEWORKER,)),
+    DemoUser("sagsbehandler.stevns", "Henrik", "Vest", "kommune-336", (Role.CASEWORKER,)),
 )
 PRINTED_LOGINS = tuple(user.username for user in DEMO_USERS[:10])
 

@@ -11,13 +11,8 @@ from django.utils.translation import gettext as _
 
 from samspil.accounts.models import User
 from samspil.accounts.services import backup_codes_issue
-from samspil.demo.organisations import (
-    DEMO_PASSWORD,
-    PRINTED_LOGINS,
-    demo_organisations_build,
-    demo_users_build,
-)
-from samspil.organisations.services import reference_data_load
+from samspil.demo.build import demo_build
+from samspil.demo.organisations import DEMO_PASSWORD, PRINTED_LOGINS
 
 
 class Command(BaseCommand):
@@ -30,12 +25,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        reference_data_load()
-        organisations = demo_organisations_build()
-        demo_users_build(organisations)
-        self.stdout.write(
-            _("Demo district built: %(n)d organisations.") % {"n": len(organisations)}
-        )
+        demo_build(seed=options["seed"], say=lambda line: self.stdout.write(f"  {line}"))
+        self.stdout.write(_("The demo district Midt- og Vestsjælland is ready (fictitious data)."))
         self._print_logins(quiet=options["quiet_logins"])
 
     def _print_logins(self, *, quiet: bool) -> None:
