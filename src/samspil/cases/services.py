@@ -777,7 +777,6 @@ def _insert_batch(
     audit_action: str,
     history_action: str,
 ) -> tuple[list[int], int]:
-    now = timezone.now()
     ready: list[NewCase] = []
     missing = 0
     for row in batch:

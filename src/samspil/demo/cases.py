@@ -66,7 +66,8 @@ UKN_OUTCOMES = (("not_relevant", 52), ("referred_ukn", 22), ("referred_prosecuti
 
 
 def _age_group(case: Case) -> str:
-    day = case.incident.occurred_on if case.incident_id else _opened_day(case)
+    day = case.incident.occurred_on if case.incident is not None else _opened_day(case)
+    assert case.person is not None and case.person.birth_date is not None  # screenings have both
     birth = case.person.birth_date
     age = day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
     return "under_15" if age < 15 else "15_17"
@@ -357,7 +358,8 @@ def work_social_reports(actors: Actors, rng: random.Random) -> int:
                 steps += 2
                 if rng.random() < 0.8:
                     caseworker = actors.caseworker_for(child.municipality.code)
-                    if caseworker.organisation.municipality_id == child.municipality_id:
+                    organisation = caseworker.organisation
+                    if organisation and organisation.municipality_id == child.municipality_id:
                         case_transition(actor=caseworker, case=case, action="acknowledge",
                                         at=opened + timedelta(days=rng.randint(1, 5)))
                         steps += 1

@@ -16,6 +16,7 @@ the case services by demo.cases.
 from __future__ import annotations
 
 import csv
+import itertools
 import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -188,7 +189,7 @@ class _Generator:
                 for caregiver in caregivers:
                     relation = "parent_of" if self.rng.random() < 0.93 else "caregiver_of"
                     self.population.relations.append((caregiver.key, child.key, relation))
-            for older, younger in zip(children, children[1:], strict=False):
+            for older, younger in itertools.pairwise(children):
                 self.population.relations.append((older.key, younger.key, "sibling"))
             self.population.households.append(Household(caregivers, children, code))
 

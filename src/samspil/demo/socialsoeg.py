@@ -28,9 +28,10 @@ DISMISS_SHARE = 0.35
 
 def demo_socialsoeg_build(*, reviewer: User, seed: int) -> dict[str, int]:
     rng = random.Random(seed + 11)
+    assert reviewer.organisation is not None
     district = District.objects.get(pk=reviewer.organisation.district_id)
     counts = {"runs": 0, "reported": 0, "dismissed": 0}
-    for year, runs in REPORTS_FROM_SOCIALSOEG.items():
+    for runs in REPORTS_FROM_SOCIALSOEG.values():
         for as_of, to_report in runs:
             screening_run(as_of=as_of, district=district, actor=reviewer)
             counts["runs"] += 1
