@@ -190,6 +190,9 @@ def pytest_configure(config: Any) -> None:
 
     # Transactional tests empty every table between tests; let flush pass the audit triggers.
     settings.SAMSPIL_ALLOW_AUDIT_FLUSH = True
+    # Argon2 is deliberately slow; the suite creates thousands of users. Production keeps Argon2
+    # (settings.PASSWORD_HASHERS), which test_production_hashes_passwords_with_argon2 checks.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # --- No secrets or CPR numbers in logs (samspil.operations.logcheck, docs/SECURITY.md) ---------

@@ -78,3 +78,13 @@ def test_env_helpers_validate():
     config = parse_database_url("postgres://u:p%40ss@db.example:6543/samspil?sslmode=require")
     assert config["PASSWORD"] == "p@ss" and config["PORT"] == "6543"
     assert config["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_production_hashes_passwords_with_argon2():
+    code = "from django.conf import settings; print(settings.PASSWORD_HASHERS[0])"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "samspil.settings"},
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
