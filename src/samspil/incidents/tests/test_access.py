@@ -86,7 +86,7 @@ def test_an_incident_disclosed_to_the_municipality_opens_for_its_caseworker_only
 ):
     disclosure_create(actor=officer, subject=incident, to_organisation=caseworker.organisation,
                       legal_basis=LegalBasis.RPL_115_1_1, purpose="SSP", shared="hændelsen")
-    response = client_for(caseworker).get(f"/haendelser/{incident.pk}/")
+    response = client_for(caseworker).get(f"/haendelser/{incident.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     page = response.content.decode()
     # The incident is disclosed, the police's own suspect is not: he is not named.
