@@ -156,7 +156,9 @@ def test_the_order_page_shows_the_configuration_and_replays_an_uploaded_track(
     assert Alert.objects.count() == 0  # a replay stores nothing
 
     bad = SimpleUploadedFile("track.csv", b"device_id,time\n", content_type="text/csv")
-    assert "track.csv, line 1" in client.post(url, {"positions": bad}).content.decode()
+    assert "track.csv, line 1" in client.post(
+        url, {"positions": bad}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
 
 
 # --- Who is refused ------------------------------------------------------------------------------
