@@ -55,10 +55,10 @@ migrations-check: $(STAMP)
 	@$(BIN)/samspil makemigrations --check --dry-run --verbosity 1
 
 openapi: $(STAMP)
-	@$(BIN)/samspil spectacular --file docs/openapi.yaml --validate --fail-on-warn
+	@$(BIN)/samspil spectacular --lang en --file docs/openapi.yaml --validate --fail-on-warn
 
 openapi-check: $(STAMP)
-	@$(BIN)/samspil spectacular --file var/openapi.generated.yaml --validate --fail-on-warn
+	@$(BIN)/samspil spectacular --lang en --file var/openapi.generated.yaml --validate --fail-on-warn
 	@diff -u docs/openapi.yaml var/openapi.generated.yaml || \
 		{ echo "docs/openapi.yaml is out of date: run 'make openapi' and commit it."; exit 1; }
 

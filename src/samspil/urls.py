@@ -13,6 +13,7 @@ urlpatterns = [
     path("personer/", include("samspil.persons.urls")),
     path("haendelser/", include("samspil.incidents.urls")),
     path("sager/", include("samspil.cases.urls")),
+    path("bestil-en-betjent/", include("samspil.cases.public.urls")),
     path("import/", include("samspil.interchange.urls")),
     path("socialsoeg/", include("samspil.risk.urls")),
     path("fora/", include("samspil.meetings.urls")),

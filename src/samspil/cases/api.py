@@ -21,6 +21,7 @@ from samspil.cases import selectors, services
 from samspil.cases.constants import MAX_BULK_ASSIGN, MAX_PAGE_SIZE, QUEUES
 from samspil.cases.fields import fields_for_step
 from samspil.cases.models import Case
+from samspil.cases.types.api import urlpatterns as type_urlpatterns
 from samspil.cases.workflows import CASE_TYPES
 from samspil.organisations.models import Municipality
 
@@ -352,3 +353,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/<int:pk>/notes/create", CaseNoteCreateApi.as_view(),
          name="api-case-notes-create"),
 ]
+
+# The case types' own operations (cases.types.api).
+urlpatterns += type_urlpatterns

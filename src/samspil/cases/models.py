@@ -271,3 +271,17 @@ class CaseSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last_number}"
+
+
+# The type-specific tables (cases.types) belong to this app; importing them here registers them
+# when Django loads the app's models, like any model of this module.
+from samspil.cases.types.models import (  # noqa: E402, F401
+    AreaBanArea,
+    CaseIncidentLink,
+    CasePlanItem,
+    ContactAttempt,
+    OfficerRequestDetails,
+    PublicSubmission,
+    RestrainingOrder,
+    VictimSupportReferral,
+)

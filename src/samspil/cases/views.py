@@ -27,6 +27,8 @@ from samspil.cases.forms import (
     TransitionForm,
 )
 from samspil.cases.models import Case
+from samspil.cases.types.orders import stalking_case_ids, stalking_flagged_cases
+from samspil.cases.types.views import replaced_actions, type_context
 from samspil.cases.workflows import CASE_TYPES, allowed_actions
 from samspil.organisations.models import Municipality
 
@@ -80,6 +82,8 @@ def queue(request: HttpRequest, slug: str = "mine") -> HttpResponse:
         "queues": [(s, c, QUEUE_TITLES[c]) for s, c in QUEUE_SLUGS.items()],
         "assign_form": BulkAssignForm(users=users),
         "can_open": bool(selectors.case_types_for(user=user)),
+        "stalking_ids": stalking_case_ids([row.case.pk for row in page.rows]),
+        "stalking_cases": stalking_flagged_cases(user=user),
     })
 
 
@@ -87,7 +91,10 @@ def _step_forms(
     user: Any, case: Case, bound: TransitionForm | None = None
 ) -> list[TransitionForm]:
     forms = []
+    replaced = replaced_actions(case)
     for transition in selectors.case_actions_for(user=user, case=case):
+        if transition.action in replaced:
+            continue  # the type's own section offers this step with what it records
         if bound is not None and bound.transition.action == transition.action:
             forms.append(bound)
             continue
@@ -99,7 +106,8 @@ def _step_forms(
 
 
 def _detail(request: HttpRequest, case: Case, *, bound: TransitionForm | None = None,
-            note_form: NoteForm | None = None, status: int = 200) -> HttpResponse:
+            note_form: NoteForm | None = None, status: int = 200,
+            type_bound: dict[str, Any] | None = None) -> HttpResponse:
     user = request_user(request)
     history = selectors.case_history(case=case)
     visited = {row.to_state for row in history}
@@ -132,6 +140,7 @@ def _detail(request: HttpRequest, case: Case, *, bound: TransitionForm | None = 
             initial={"assigned_to": case.assigned_to_id},
         ),
         "can_work": participant_org,
+        **type_context(user, case, type_bound),
     }, status=status)
 
 
@@ -163,7 +172,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     step = next(
         (t for t in selectors.case_actions_for(user=user, case=case) if t.action == action), None
     )
-    if step is None:
+    if step is None or action in replaced_actions(case):
         messages.error(request, _("This step is not possible for you on this case now."))
         return redirect("cases:detail", pk=case.pk)
     form = TransitionForm(request.POST, transition=step, detail_names=fields_for_step(step),

@@ -132,10 +132,13 @@ def confirmed_breaches(*, order: MonitoringOrder, now: datetime | None = None) -
 def stalking_suspected(*, order: MonitoringOrder, now: datetime | None = None) -> bool:
     """Repeated confirmed breaches of one order: possible stalking (straffeloven § 242).
 
-    The cases app offers no stalking flag, so the rule lives here: STALKING_BREACH_COUNT or more
-    confirmed breaches within STALKING_WINDOW. It is a prompt for the officer, not a finding.
+    The rule is the cases app's (``cases.types.orders.stalking_rule_met``), the one place it is
+    decided; here it is applied to the order's confirmed breaches. A prompt, not a finding.
     """
-    return confirmed_breaches(order=order, now=now) >= STALKING_BREACH_COUNT
+    from samspil.cases.types.orders import stalking_rule_met
+
+    times = order.alerts.filter(breach_incident__isnull=False).values_list("time", flat=True)
+    return stalking_rule_met(times, now=now)
 
 
 def stalking_flags(*, user: Any, now: datetime | None = None) -> list[MonitoringOrder]:
