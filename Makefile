@@ -73,6 +73,7 @@ browsers:
 test: setup browsers lint migrations-check openapi-check
 	@$(BIN)/samspil collectstatic --noinput --verbosity 0
 	@$(BIN)/pytest $(PYTEST_ARGS)
+	@$(BIN)/python -m samspil.operations.logcheck
 
 bench: setup
 	@$(BIN)/python -m samspil.bench

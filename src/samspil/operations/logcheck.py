@@ -13,7 +13,10 @@ teach people to ignore the check.
 from __future__ import annotations
 
 import logging
+import logging.config
 import re
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,21 +79,81 @@ class SessionLogHandler(logging.FileHandler):
         self.setLevel(logging.DEBUG)
 
 
-def install(folder: Path, worker: str | None) -> SessionLogHandler:
+def install(folder: Path, worker: str | None = None, run: str | None = None) -> SessionLogHandler:
     """Capture every record that reaches the root logger at the configured level.
 
     That is what production writes (SAMSPIL_LOG_LEVEL, INFO by default); run the suite with
     SAMSPIL_LOG_LEVEL=DEBUG to check the debug output too. Lowering the level here would flood
-    every failure report with third-party debug lines.
+    every failure report with third-party debug lines. xdist workers write one file each, named
+    by the run, and remove files of earlier runs.
     """
-    handler = SessionLogHandler(folder / (f"test-run-{worker}.log" if worker else "test-run.log"))
+    name = f"test-run-{run}-{worker}.log" if worker else "test-run.log"
+    if worker:
+        stale = time.time() - 600
+        for old in folder.glob("test-run-*.log"):
+            if not old.name.startswith(f"test-run-{run}-") and old.stat().st_mtime < stale:
+                old.unlink(missing_ok=True)
+    handler = SessionLogHandler(folder / name)
     logging.getLogger().addHandler(handler)
+    # Tests that run `samspil …` in-process call django.setup(), whose dictConfig replaces the
+    # root logger's handlers: put ours back after every reconfiguration.
+    original = logging.config.dictConfig
+
+    def dict_config(config: dict[str, object]) -> None:
+        original(config)
+        if handler not in logging.getLogger().handlers:
+            logging.getLogger().addHandler(handler)
+
+    logging.config.dictConfig = dict_config  # type: ignore[assignment]
     return handler
+
+
+def report(findings: list[Finding]) -> str:
+    lines = [f"{f.what} logged by {f.logger!r}: {f.line}" for f in findings[:20]]
+    return "Secrets or CPR numbers in the logs of this test run:\n  " + "\n  ".join(lines)
+
+
+def latest_run(folder: Path) -> list[Path]:
+    """The log files of the most recent run: test-run.log, or every worker's file of one run."""
+    runs: dict[str, list[Path]] = {}
+    for path in folder.glob("test-run*.log"):
+        parts = path.stem.split("-")
+        runs.setdefault(parts[2] if len(parts) == 4 else "single", []).append(path)
+    if not runs:
+        return []
+    return sorted(max(runs.values(), key=lambda paths: max(p.stat().st_mtime for p in paths)))
 
 
 def session_findings(folder: Path) -> list[Finding]:
     secrets = secrets_to_find()
     findings: list[Finding] = []
-    for path in sorted(folder.glob("test-run*.log")):
+    for path in latest_run(folder):
         findings.extend(scan_file(path, secrets))
     return findings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m samspil.operations.logcheck [FOLDER]`: the check over a parallel (xdist) run.
+
+    Each xdist worker checks its own file; this checks them all after the run (CI step).
+    """
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samspil.settings")
+    django.setup()
+    from django.conf import settings
+
+    args = sys.argv[1:] if argv is None else argv
+    folder = Path(args[0]) if args else Path(settings.VAR_DIR) / "test-logs"
+    findings = session_findings(folder)
+    if findings:
+        print(report(findings), file=sys.stderr)
+        return 1
+    print(f"No CPR numbers or secrets in {folder}/test-run*.log.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

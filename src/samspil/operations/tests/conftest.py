@@ -118,3 +118,19 @@ def world(officer: Any, caseworker: Any, police: Any, roskilde: Any) -> World:
     disclosure_create(actor=officer, subject=victim, to_organisation=roskilde,
                       legal_basis="rpl_115_1_1", purpose="SSP-møde", shared="Navn og hændelse")
     return World([adult, youth, victim], incidents, cases)
+
+
+@pytest.fixture(scope="module")
+def post_migrate_rows_cleared(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Let the serialized rollback of a transactional module load after any earlier flush.
+
+    A transactional test without serialized rollback (elsewhere in the suite) flushes and lets
+    post_migrate recreate content types and permissions under new ids; loading the serialized
+    copy then fails on their unique names. Module scope runs this before the first test's
+    database set-up; the serialized copy brings them back with their original ids.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    with django_db_blocker.unblock():
+        ContentType.objects.all().delete()
+        ContentType.objects.clear_cache()

@@ -22,7 +22,10 @@ from samspil.operations.tests.conftest import database_snapshot
 
 # Committed data: pg_dump and pg_restore are other connections. The serialized rollback gives
 # the tests after these the migrations' data back.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.usefixtures("post_migrate_rows_cleared"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 # The audit trail gains the restore's own entry; it is compared separately.
 NOT_COMPARED = ("audit.auditentry", "audit.auditchainhead", "sessions.session")

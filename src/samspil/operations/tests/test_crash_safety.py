@@ -23,7 +23,10 @@ from samspil.operations.tests.conftest import (
 from samspil.persons.models import NameToken, Person
 
 # The child is another connection: it must see committed users and reference data.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.usefixtures("post_migrate_rows_cleared"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 COMMITS_BEFORE_KILL = 12
 
