@@ -235,3 +235,21 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
     else:  # an xdist worker: `python -m samspil.operations.logcheck` fails the CI step
         print(message)
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_present(request: Any) -> None:
+    """Rows that migrations load (the incident taxonomy, Socialsøg rule set v1) are gone after a
+    transactional test with serialized rollback flushed the tables without post_migrate; put them
+    back before any test that uses the database."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db"}:
+        return
+    transactional = "transactional_db" in names or bool(marker and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from samspil.incidents.apps import ensure_default_categories
+    from samspil.risk.apps import ensure_rule_set_v1
+
+    ensure_default_categories()
+    ensure_rule_set_v1()
