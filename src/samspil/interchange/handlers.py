@@ -9,6 +9,7 @@ else here needs to change for it.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -177,7 +178,7 @@ class Row:
             return None
 
 
-class FileHandler:
+class FileHandler(ABC):
     """Reads, checks and writes one file of the bundle. Subclasses declare the schema."""
 
     filename: ClassVar[str]
@@ -285,8 +286,9 @@ class FileHandler:
                      "incidents")
         return _("unknown key")
 
+    @abstractmethod
     def parse_row(self, row: Row) -> Any:
-        raise NotImplementedError
+        """Check one row and return what write() needs, or record its problems."""
 
     # -- writing -------------------------------------------------------------------------------
     def dry_run_counts(self) -> FileCounts:
@@ -303,8 +305,9 @@ class FileHandler:
         return FileCounts(rows=self.rows, created=created, updated=updated,
                           unchanged=existing - updated)
 
+    @abstractmethod
     def write(self, writer: Writer) -> FileCounts:
-        raise NotImplementedError
+        """Write the checked rows and count what changed."""
 
 
 # --- persons.csv -------------------------------------------------------------------------------
