@@ -218,6 +218,9 @@ def officer_request_reply(*, actor: Any, case: Case, message: str) -> OfficerReq
     return details
 
 
+PUBLIC_STATUS_ACTOR = "citizen (status link)"
+
+
 def officer_request_public_status(*, case_ref: str, token: str) -> PublicStatus | None:
     """The request's own status and message, or None (unknown ref and wrong token alike)."""
     details = (
@@ -225,9 +228,16 @@ def officer_request_public_status(*, case_ref: str, token: str) -> PublicStatus 
         .filter(case__case_ref=(case_ref or "")[:64], case__case_type="officer_request")
         .first()
     )
-    if details is None or not hmac.compare_digest(details.status_token_hash,
-                                                  token_hash(token or "")):
+    if details is None:
         return None
+    if not hmac.compare_digest(details.status_token_hash, token_hash(token or "")):
+        # A known reference with a wrong token may be someone guessing: keep a trace.
+        audit_record(actor=None, actor_username=PUBLIC_STATUS_ACTOR, action=Action.READ_DENIED,
+                     obj=details, purpose=Purpose.CASEWORK, reason="status link, wrong token")
+        return None
+    # The citizen is not a user, but the read of the case's status is still a read: log it.
+    audit_record(actor=None, actor_username=PUBLIC_STATUS_ACTOR, action=Action.READ, obj=details,
+                 purpose=Purpose.CASEWORK, reason="status link")
     case = details.case
     from samspil.cases.fields import OUTCOME_LABELS
 

@@ -173,3 +173,19 @@ def test_only_the_owning_police_may_write_the_message_back(
         assert response.status_code in (403, 404)
         assert b"Hej" not in response.content
     assert OfficerRequestDetails.objects.get(case=case).public_message == ""
+
+
+def test_reading_the_status_page_is_logged_and_a_wrong_token_leaves_a_trace(
+    citizen: Client,
+) -> None:
+    from samspil.audit.constants import Action
+    from samspil.audit.models import AuditEntry
+
+    link = _status_link(citizen)
+    details = Case.objects.get(case_type="officer_request").officer_request
+    reads = AuditEntry.objects.filter(object_id=str(details.pk),
+                                      object_type="cases.officerrequestdetails")
+    assert Client().get(link).status_code == 200
+    assert reads.filter(action=Action.READ, actor_username="citizen (status link)").count() == 1
+    assert Client().get(link[:-3] + "abc/").status_code == 404
+    assert reads.filter(action=Action.READ_DENIED).count() == 1
