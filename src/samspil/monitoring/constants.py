@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samspil.monitoring.core import AlertType, OrderKind
 
@@ -26,7 +27,7 @@ class AlertTypeChoice(models.TextChoices):
 
 
 class AlertStatus(models.TextChoices):
-    NEW = "new", _("New")
+    NEW = "new", pgettext_lazy("alert status", "New")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     ESCALATED = "escalated", _("Escalated")
 
