@@ -175,7 +175,7 @@ class ForumDetailApi(APIView):
         forum = _found(lambda: selectors.forum_get(user=request.user, pk=pk))
         data = {"forum": forum, "purpose": forum.purpose, "plans": forum.plans,
                 "interfaces": forum.interfaces, "participants": forum.participants,
-                "members": forum.members.select_related("user", "organisation")}
+                "members": forum.members.current().select_related("user", "organisation")}
         return Response(self.OutputSerializer(data).data)
 
 

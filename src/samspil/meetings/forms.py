@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samspil.access.constants import LegalBasis
-from samspil.meetings.constants import MeetingStatus, RiskFactor
+from samspil.meetings.constants import MeetingStatus, MemberRole, RiskFactor
 from samspil.meetings.models import Forum, ForumMember
 from samspil.organisations.models import Organisation
 
@@ -16,7 +16,7 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
+def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -180,3 +180,51 @@ class YearForm(forms.Form):
 class PspSelectForm(forms.Form):
     person = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class ForumEditForm(forms.ModelForm):
+    """The forum's description and rules, as an administrator keeps them up to date."""
+
+    class Meta:
+        model = Forum
+        fields = ["legal_basis", "disclosure_basis", "purpose", "plans", "interfaces",
+                  "participants", "meetings_min", "meetings_max", "disclosure_expiry_days",
+                  "is_active"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3}),
+                   "participants": forms.Textarea(attrs={"rows": 3})}
+
+
+class MemberChoiceUserField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.organisation.name})"
+
+
+class MemberAddForm(forms.Form):
+    organisation = OrganisationChoiceField(label=_("Organisation"),
+                                           queryset=Organisation.objects.none())
+    user = MemberChoiceUserField(
+        label=_("User"), queryset=None, required=False,
+        help_text=_("A member with a login. Leave empty and give a name for a member without "
+                    "a login."))
+    external_name = forms.CharField(label=_("Name (no login)"), max_length=150, required=False)
+    title = forms.CharField(label=_("Title"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role in the forum"), choices=MemberRole.choices,
+                             initial=MemberRole.MEMBER)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+    def __init__(self, *args: Any, organisations: Any, users: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["user"].queryset = users  # type: ignore[attr-defined]
+
+
+class MemberEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role in the forum"), choices=MemberRole.choices)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+
+class MemberEndForm(forms.Form):
+    left_on = forms.DateField(label=_("Left the forum on"), widget=DATE_WIDGET)

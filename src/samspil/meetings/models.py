@@ -8,6 +8,8 @@ docs/fora-and-disclosures.md). Disclosures themselves live in access (access.Dis
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -81,6 +83,15 @@ class Forum(models.Model):
         return self.name
 
 
+class ForumMemberQuerySet(models.QuerySet["ForumMember"]):
+    def current(self) -> ForumMemberQuerySet:
+        return self.filter(left_on__isnull=True)
+
+    def on(self, day: date) -> ForumMemberQuerySet:
+        """Members on that day: those who had not left before it."""
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+
+
 class ForumMember(models.Model):
     """A member: a Samspil user, or someone without a login (a mayor, a school head)."""
 
@@ -99,6 +110,11 @@ class ForumMember(models.Model):
                             default=MemberRole.MEMBER)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # A member who leaves is kept (with the day they left), not deleted: past attendance and
+    # minutes still name them, and the forum's composition on any day can be shown.
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    objects = ForumMemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["forum", "role", "pk"]
@@ -108,8 +124,8 @@ class ForumMember(models.Model):
                 name="forum_member_user_or_name",
             ),
             models.UniqueConstraint(
-                fields=["forum", "user"], condition=Q(user__isnull=False),
-                name="forum_member_unique_user",
+                fields=["forum", "user"], condition=Q(user__isnull=False, left_on__isnull=True),
+                name="forum_member_unique_current_user",
             ),
         ]
         verbose_name = _("forum member")

@@ -96,7 +96,7 @@ def _roles(user: Any) -> frozenset[str]:
 
 
 def member_organisation_ids(forum: Forum) -> set[int]:
-    return set(forum.members.values_list("organisation_id", flat=True))
+    return set(forum.members.current().values_list("organisation_id", flat=True))
 
 
 def may_take_part(user: Any, forum: Forum) -> bool:
@@ -108,12 +108,13 @@ def may_take_part(user: Any, forum: Forum) -> bool:
         return False
     if Purpose.FORUM not in purposes_of(user):
         return False
-    return forum.members.filter(organisation_id=organisation.pk).exists()
+    return forum.members.current().filter(organisation_id=organisation.pk).exists()
 
 
 def is_chair(user: Any, forum: Forum) -> bool:
     pk = getattr(user, "pk", None)
-    return pk is not None and forum.members.filter(user_id=pk, role__in=CHAIR_ROLES).exists()
+    return pk is not None and forum.members.current().filter(user_id=pk,
+                                                             role__in=CHAIR_ROLES).exists()
 
 
 def may_administer(user: Any, district_id: int) -> bool:
@@ -273,7 +274,7 @@ def forum_member_add(
         errors["external_name"] = [_("Choose a user or give the member's name.")]
     if role not in MemberRole.values:
         errors["role"] = [_("Unknown role.")]
-    if user is not None and forum.members.filter(user=user).exists():
+    if user is not None and forum.members.current().filter(user=user).exists():
         errors["user"] = [_("The user is already a member of the forum.")]
     if errors:
         raise MeetingsError(errors)
@@ -285,6 +286,49 @@ def forum_member_add(
         )
         _audit(actor, AuditAction.CREATE, member, None)
     return member
+
+
+_MEMBER_EDITABLE = ("title", "role", "email", "phone")
+
+
+def forum_member_update(*, actor: Any, member: ForumMember, **changes: Any) -> ForumMember:
+    """Change a current member's title, role in the forum or contact details."""
+    unknown = sorted(set(changes) - set(_MEMBER_EDITABLE))
+    if unknown:
+        raise TypeError(f"forum_member_update() got unknown fields: {', '.join(unknown)}")
+    _require_administrator(actor, member.forum.district_id)
+    if "role" in changes and changes["role"] not in MemberRole.values:
+        raise MeetingsError({"role": [_("Unknown role.")]})
+    with transaction.atomic():
+        locked = ForumMember.objects.select_for_update().get(pk=member.pk)
+        if locked.left_on is not None:
+            raise MeetingsError(_("The member has left the forum and can no longer be changed."))
+        before = snapshot(locked)
+        for field, value in changes.items():
+            setattr(locked, field, value.strip() if isinstance(value, str) else value)
+        locked.save()
+        _audit(actor, AuditAction.UPDATE, locked, before)
+    return locked
+
+
+def forum_member_end(*, actor: Any, member: ForumMember, left_on: date | None = None
+                     ) -> ForumMember:
+    """A member leaves the forum. The membership is kept with the day it ended, because past
+    attendance and minutes name the member; from that day on the member's organisation no
+    longer takes part through this membership."""
+    _require_administrator(actor, member.forum.district_id)
+    left_on = left_on or timezone.localdate()
+    with transaction.atomic():
+        locked = ForumMember.objects.select_for_update().get(pk=member.pk)
+        if locked.left_on is not None:
+            raise MeetingsError(_("The member has already left the forum."))
+        if left_on > timezone.localdate():
+            raise MeetingsError({"left_on": [_("The day cannot be in the future.")]})
+        before = snapshot(locked)
+        locked.left_on = left_on
+        locked.save(update_fields=["left_on"])
+        _audit(actor, AuditAction.UPDATE, locked, before)
+    return locked
 
 
 # --- Meetings --------------------------------------------------------------------------------
@@ -433,7 +477,10 @@ def _attendance_set(*, actor: Any, meeting: Meeting, present: Iterable[ForumMemb
     locked = _lock_meeting(meeting)
     present, absent = list(present), list(absent)
     members = {m.pk for m in present} | {m.pk for m in absent}
-    if any(m.forum_id != locked.forum_id for m in [*present, *absent]):
+    # Checked against the stored memberships, not the objects passed in (they may be stale).
+    on_the_day = set(ForumMember.objects.filter(forum_id=locked.forum_id).on(
+        timezone.localdate(locked.starts_at)).values_list("pk", flat=True))
+    if any(m.pk not in on_the_day for m in [*present, *absent]):
         raise MeetingsError({"attendance": [_("Only members of the forum can attend as "
                                               "members; add others as guests.")]})
     if len(members) != len(present) + len(absent):

@@ -12,10 +12,12 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,16 +31,20 @@ from samspil.meetings.forms import (
     ConcernRaiseForm,
     DiscloseForm,
     DisclosureFilterForm,
+    ForumEditForm,
     MeetingCreateForm,
     MeetingFilterForm,
     MeetingStatusForm,
+    MemberAddForm,
+    MemberEditForm,
+    MemberEndForm,
     MinutesForm,
     PspSelectForm,
     ThresholdForm,
     YearForm,
     apply_errors,
 )
-from samspil.meetings.models import AgendaItem, Concern, Forum
+from samspil.meetings.models import AgendaItem, Concern, Forum, ForumMember
 from samspil.organisations.models import Municipality, Organisation
 from samspil.persons.models import Person
 
@@ -84,7 +90,10 @@ def forum(request: HttpRequest, pk: int) -> HttpResponse:
     year = YearForm(request.GET or None).year_or_current()
     return render(request, "meetings/forum.html", {
         "forum": item,
-        "members": item.members.select_related("user", "organisation"),
+        "members": item.members.current().select_related("user", "organisation"),
+        "former_members": item.members.exclude(left_on=None).select_related(
+            "user", "organisation").order_by("-left_on"),
+        "may_administer": services.may_administer(request.user, item.district_id),
         "taking_part": taking_part,
         "compliance": selectors.forum_compliance(user=request.user, year=year, forum=item),
         "upcoming": selectors.meeting_list(user=request.user, forum=item)[:5]
@@ -93,6 +102,98 @@ def forum(request: HttpRequest, pk: int) -> HttpResponse:
         if taking_part else [],
         "is_chair": services.is_chair(request.user, item),
     })
+
+
+def _administered_forum(request: HttpRequest, pk: int) -> Forum:
+    item = selectors.forum_get(user=request.user, pk=pk)
+    if not services.may_administer(request.user, item.district_id):
+        raise PermissionDenied(_("Only the police's crime-prevention staff and administrators "
+                                 "set up fora."))
+    return item
+
+
+@refusals_as_403
+def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _administered_forum(request, pk)
+    form = ForumEditForm(request.POST or None, instance=Forum.objects.get(pk=item.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.forum_update(actor=request.user, forum=item, **{
+                field: form.cleaned_data[field] for field in form.changed_data})
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The forum is saved."))
+            return redirect("meetings:forum", pk=item.pk)
+    return render(request, "meetings/forum_edit.html", {"form": form, "forum": item})
+
+
+@refusals_as_403
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _administered_forum(request, pk)
+    organisations = Organisation.objects.filter(district_id=item.district_id).order_by("name")
+    users = (get_user_model().objects.filter(organisation__district_id=item.district_id,
+                                             is_active=True)
+             .select_related("organisation").order_by("first_name", "last_name"))
+    form = MemberAddForm(request.POST or None, organisations=organisations, users=users)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.forum_member_add(
+                actor=request.user, forum=item, organisation=data["organisation"],
+                user=data.get("user"), external_name=data["external_name"], title=data["title"],
+                role=data["role"], email=data["email"], phone=data["phone"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The member is added."))
+            return redirect("meetings:forum", pk=item.pk)
+    return render(request, "meetings/member_add.html", {"form": form, "forum": item})
+
+
+def _administered_member(request: HttpRequest, pk: int) -> ForumMember:
+    member = ForumMember.objects.select_related("forum", "user", "organisation").get(pk=pk)
+    _administered_forum(request, member.forum_id)
+    return member
+
+
+@refusals_as_403
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _administered_member(request, pk)
+    form = MemberEditForm(request.POST or None, initial={
+        field: getattr(member, field) for field in ("title", "role", "email", "phone")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.forum_member_update(actor=request.user, member=member, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The member is saved."))
+            return redirect("meetings:forum", pk=member.forum_id)
+    end_form = MemberEndForm(initial={"left_on": timezone.localdate()})
+    return render(request, "meetings/member_edit.html", {
+        "form": form, "end_form": end_form, "member": member, "forum": member.forum})
+
+
+@refusals_as_403
+@require_POST
+def member_end(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _administered_member(request, pk)
+    end_form = MemberEndForm(request.POST)
+    if end_form.is_valid():
+        try:
+            services.forum_member_end(actor=request.user, member=member,
+                                      left_on=end_form.cleaned_data["left_on"])
+        except ValidationError as error:
+            apply_errors(end_form, error)
+        else:
+            messages.success(request, _("The membership has ended."))
+            return redirect("meetings:forum", pk=member.forum_id)
+    form = MemberEditForm(initial={
+        field: getattr(member, field) for field in ("title", "role", "email", "phone")})
+    return render(request, "meetings/member_edit.html", {
+        "form": form, "end_form": end_form, "member": member, "forum": member.forum},
+        status=400)
 
 
 @refusals_as_403
@@ -205,7 +306,8 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals_as_403
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.meeting_get(user=request.user, pk=pk)
-    members = item.forum.members.select_related("user", "organisation")
+    members = item.forum.members.on(timezone.localdate(item.starts_at)).select_related(
+        "user", "organisation")
     present = [a.member_id for a in item.attendance.all() if a.member_id and a.present]
     guests = "\n".join(f"{a.guest_name}; {a.guest_organisation}"
                        for a in item.attendance.all() if not a.member_id)
