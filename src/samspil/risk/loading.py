@@ -21,7 +21,6 @@ it, and the report goes to the child's home municipality.
 from __future__ import annotations
 
 import io
-from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -143,105 +142,10 @@ def district_frames(*, district_id: int, rule_set: RuleSet, as_of: date) -> Fram
 
 @dataclass(frozen=True)
 class Subset:
-    """The rows ``engine.families_touched`` and ``screen_reference`` need for new incidents."""
+    """The rows ``engine.families_touched`` and ``screen_reference`` need for new incidents
+    (read by ``touched.touched_subset``)."""
 
     persons: list[tuple[int, str, date | None]]
     relations: list[tuple[int, int, str]]
     incidents: list[tuple[int, str, date, str]]
     involvements: list[tuple[int, int, str]]
-
-
-def _ids(rows: Iterable[Sequence[Any]], index: int) -> set[int]:
-    return {row[index] for row in rows}
-
-
-_HOUSEHOLDS_SQL = """
-WITH x(id) AS (VALUES {x}),
-c(id) AS (SELECT id FROM x UNION SELECT related_person_id FROM {relation} WHERE kind IN ({kinds})
-          AND person_id IN (SELECT id FROM x)),
-g(id) AS (SELECT person_id FROM {relation} WHERE kind IN ({kinds})
-          AND related_person_id IN (SELECT id FROM c)),
-s(id) AS (SELECT id FROM c UNION SELECT related_person_id FROM {relation} WHERE kind IN ({kinds})
-          AND person_id IN (SELECT id FROM g))
-SELECT 'r', person_id, related_person_id, kind FROM {relation} WHERE kind IN ({kinds})
-       AND related_person_id IN (SELECT id FROM s)
-UNION ALL SELECT 'c', id, NULL, NULL FROM c
-UNION ALL SELECT 'g', id, NULL, NULL FROM g
-"""
-
-
-def _households(
-    involved: set[int], kinds: list[str]
-) -> tuple[list[tuple[int, int, str]], set[int], set[int], set[int]]:
-    """Steps 2–4 of the subset in one round trip: C = X and X's children, G = the caregivers
-    of C, S = C and the children of G, and every caregiver relation to S."""
-    sql = _HOUSEHOLDS_SQL.format(
-        x=", ".join(["(%s)"] * len(involved)),
-        relation=Relation._meta.db_table,
-        kinds=", ".join(["%s"] * len(kinds)),
-    )
-    relations: list[tuple[int, int, str]] = []
-    around: set[int] = set()
-    caregivers: set[int] = set()
-    with connection.cursor() as cursor:
-        # The kinds appear four times in the statement (no CTE over the relation table: one
-        # referenced several times is materialised whole by PostgreSQL).
-        cursor.execute(sql, [*sorted(involved), *kinds * 4])
-        for tag, a, b, kind in cursor.fetchall():
-            if tag == "r":
-                relations.append((a, b, kind))
-            elif tag == "c":
-                around.add(a)
-            else:
-                caregivers.add(a)
-    siblings = around | _ids(relations, 1)
-    return relations, around, caregivers, siblings
-
-
-def touched_subset(
-    *, district_id: int, rule_set: RuleSet, as_of: date, incident_ids: Collection[int]
-) -> Subset:
-    """Load the subset described in ``engine.screen_families_touched`` (steps 1–6).
-
-    Seven small indexed queries; no query touches more than the few households around the
-    persons of the new incidents.
-    """
-    kinds = sorted(rule_set.caregiver_relations)
-    new_rows = list(
-        Involvement.objects.filter(incident_id__in=list(incident_ids)).values_list(
-            "incident_id", "person_id", "role"
-        )
-    )
-    involved = _ids(new_rows, 1)  # X
-    if not involved:
-        return Subset([], [], [], [])
-    relations, around, caregivers, siblings = _households(involved, kinds)
-    everyone = around | caregivers | siblings | _ids(relations, 0)
-    persons = list(
-        Person.objects.filter(pk__in=everyone).values_list("id", "person_key", "birth_date")
-    )
-    rows = list(
-        Involvement.objects.filter(person_id__in=caregivers | siblings)
-        .filter(
-            Q(
-                incident__owner_organisation__district_id=district_id,
-                incident__occurred_on__gte=window_start(rule_set, as_of),
-                incident__occurred_on__lte=as_of,
-            )
-            | Q(incident_id__in=list(incident_ids))
-        )
-        .values_list(
-            "incident_id",
-            "person_id",
-            "role",
-            "incident__journal_no",
-            "incident__occurred_on",
-            "incident__category__code",
-        )
-    )
-    incidents = {row[0]: (row[0], row[3], row[4], row[5]) for row in rows}
-    involvements = [(row[0], row[1], row[2]) for row in rows]
-    # The new incidents' own rows: families_touched needs every person involved in them.
-    seen = set(involvements)
-    involvements += [row for row in new_rows if row not in seen]
-    return Subset(persons, relations, list(incidents.values()), involvements)
