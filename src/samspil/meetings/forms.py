@@ -51,7 +51,17 @@ class MeetingStatusForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
-    topic = forms.CharField(label=_("Topic"), max_length=300)
+    topic = forms.CharField(label=_("Topic"), max_length=300, required=False)
+    case_ref = forms.CharField(
+        label=_("Case reference"), max_length=64, required=False,
+        help_text=_("To discuss a case, give its reference. The agenda shows only the "
+                    "reference."))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("topic") or "").strip() and not (data.get("case_ref") or "").strip():
+            raise ValidationError(_("Give the topic of the agenda item."))
+        return data
 
 
 class MinutesForm(forms.Form):

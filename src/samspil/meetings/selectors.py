@@ -166,6 +166,21 @@ def require_taking_part(user: Any, forum: Forum) -> None:
                       message=_("Only the organisations sitting in the forum see its meetings."))
 
 
+def case_for_agenda(*, user: Any, case_ref: str) -> Any | None:
+    """The case with that reference if the user may work on it (the read is checked and logged
+    by the case selector); None when there is no such case or the user may not see it."""
+    from samspil.cases.models import Case
+    from samspil.cases.selectors import case_get
+
+    pk = Case.objects.filter(case_ref=case_ref[:64]).values_list("pk", flat=True).first()
+    if pk is None:
+        return None
+    try:
+        return case_get(user=user, pk=pk)
+    except AccessDenied:
+        return None
+
+
 def meeting_get(*, user: Any, pk: Any) -> Meeting:
     meeting = Meeting.objects.select_related("forum", "forum__district").get(pk=pk)
     if not may_take_part(user, meeting.forum):

@@ -273,15 +273,23 @@ def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
 def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.meeting_get(user=request.user, pk=pk)
     form = AgendaItemForm(request.POST)
-    if form.is_valid():
-        try:
-            services.agenda_item_add(actor=request.user, meeting=item,
-                                     topic=form.cleaned_data["topic"])
-            messages.success(request, _("The item is on the agenda."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Give the topic of the agenda item."))
+        return redirect("meetings:meeting", pk=item.pk)
+    case = None
+    case_ref = form.cleaned_data["case_ref"].strip()
+    if case_ref:
+        case = selectors.case_for_agenda(user=request.user, case_ref=case_ref)
+        if case is None:
+            messages.error(request, _("You have no case with the reference %(ref)s.")
+                           % {"ref": case_ref})
+            return redirect("meetings:meeting", pk=item.pk)
+    try:
+        services.agenda_item_add(actor=request.user, meeting=item,
+                                 topic=form.cleaned_data["topic"], case=case)
+        messages.success(request, _("The item is on the agenda."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect("meetings:meeting", pk=item.pk)
 
 

@@ -145,3 +145,27 @@ def test_others_may_not_administer_the_forum(
     assert member.left_on is None
     assert before == (ForumMember.objects.count(),
                       Forum.objects.get(pk=psp_forum.pk).meetings_min)
+
+
+def test_a_case_goes_on_the_agenda_by_its_reference_and_an_unknown_one_is_refused(
+    client_for: Any, officer: Any, psp_forum: Forum,
+    person: Any,
+) -> None:
+    from samspil.cases.services import case_open
+    from samspil.meetings.models import AgendaItem
+    from samspil.organisations.models import Municipality
+
+    case = case_open(actor=officer, case_type="ukn_screening",
+                     municipality=Municipality.objects.get(code="265"), person=person,
+                     crime_class="anden_alvorlig")
+    meeting = meeting_create(actor=officer, forum=psp_forum, starts_at=when(2099, 2, 1, 9))
+    client = client_for(officer)
+    client.post(f"/fora/moeder/{meeting.pk}/punkter/ny/", {"case_ref": case.case_ref})
+    item = AgendaItem.objects.get(meeting=meeting)
+    assert item.case_id == case.pk and item.kind == "case"
+    assert person.family_name not in item.topic
+    # An unknown reference is refused with a message and writes nothing.
+    response = client.post(f"/fora/moeder/{meeting.pk}/punkter/ny/", {"case_ref": "XX-0"},
+                           follow=True)
+    assert "XX-0" in response.content.decode()
+    assert AgendaItem.objects.filter(meeting=meeting).count() == 1
