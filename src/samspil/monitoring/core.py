@@ -14,23 +14,26 @@ position that raised them, for printing.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import shapely
-from shapely import STRtree
-from shapely.geometry import Point, Polygon, box
-from shapely.geometry.base import BaseGeometry
+import numpy as np
 
 from samspil.monitoring import geo
+from samspil.monitoring.zonetable import ZoneTable
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 # Proximity compares a position with the other device's latest position only if that one is at
 # most this old; an older one says nothing about where the other person is now.
 PROXIMITY_MAX_AGE = timedelta(minutes=5)
-# A tag watched through more zones than this gets an R-tree; fewer are scanned (see _TagIndex).
+_ZERO = timedelta(0)
+# A tag watched through more zones than this gets an R-tree; fewer are paired with every fix of
+# the tag (see zonetable).
 _SCAN_LIMIT = 16
 
 
@@ -180,59 +183,17 @@ def sort_alerts(alerts: Iterable[Alert]) -> list[Alert]:
     return sorted(alerts, key=Alert.sort_key)
 
 
-class _ZoneShape:
-    """A zone projected to metres, with the two tests the hysteresis needs."""
-
-    __slots__ = ("bounds", "centre_x", "centre_y", "envelope", "polygon", "radius", "zone_id")
-
-    def __init__(self, zone: Zone) -> None:
-        self.zone_id = zone.zone_id
-        self.polygon: Polygon | None = None
-        self.radius = 0.0
-        self.centre_x = self.centre_y = 0.0
-        if zone.type == "circle":
-            assert zone.lat is not None and zone.lon is not None and zone.radius_m is not None
-            self.centre_x, self.centre_y = geo.project(zone.lat, zone.lon)
-            self.radius = float(zone.radius_m)
-            self.envelope: BaseGeometry = box(
-                self.centre_x - self.radius,
-                self.centre_y - self.radius,
-                self.centre_x + self.radius,
-                self.centre_y + self.radius,
-            )
-        else:
-            assert zone.coordinates is not None
-            self.polygon = geo.polygon_from_ring(zone.coordinates)
-            shapely.prepare(self.polygon)
-            self.envelope = self.polygon
-        # (minx, miny, maxx, maxy) of the envelope, for the tree-less scan of a tag's few zones.
-        self.bounds: tuple[float, float, float, float] = tuple(self.envelope.bounds)  # type: ignore[assignment]
-
-    def contains(self, x: float, y: float) -> bool:
-        """Inside for ``zone_enter``: within the radius, or in the polygon (boundary included)."""
-        if self.polygon is None:
-            return math.hypot(x - self.centre_x, y - self.centre_y) <= self.radius
-        return bool(shapely.intersects_xy(self.polygon, x, y))
-
-    def is_beyond(self, x: float, y: float, buffer_m: float) -> bool:
-        """Far enough out for ``zone_exit``: past radius + buffer, or more than buffer outside."""
-        if self.polygon is None:
-            return math.hypot(x - self.centre_x, y - self.centre_y) > self.radius + buffer_m
-        # Distance to a polygon is 0 inside it and the distance to its boundary outside it.
-        return float(self.polygon.distance(Point(x, y))) > buffer_m
-
-    def may_contain(self, x: float, y: float) -> bool:
-        """The envelope test the R-tree makes: only then can ``contains`` be true."""
-        minx, miny, maxx, maxy = self.bounds
-        return minx <= x <= maxx and miny <= y <= maxy
-
-
-@dataclass(slots=True, frozen=True)
 class _Fix:
-    instant: datetime  # UTC, for comparing and subtracting
-    time: datetime  # as reported, for the offset an alert is printed with
-    x: float
-    y: float
+    """A fix as the state remembers it. Never changed once made (a plain class: one is made per
+    position evaluated, and a frozen dataclass costs several times as much to build)."""
+
+    __slots__ = ("instant", "time", "x", "y")
+
+    def __init__(self, instant: datetime, time: datetime, x: float, y: float) -> None:
+        self.instant = instant  # UTC, for comparing and subtracting
+        self.time = time  # as reported, for the offset an alert is printed with
+        self.x = x
+        self.y = y
 
 
 @dataclass(slots=True, eq=False)
@@ -241,7 +202,11 @@ class _OrderState:
     valid_from: datetime
     valid_to: datetime
     lost_after: timedelta
-    zones: dict[str, _ZoneShape]
+    # zone_id → the zone's number in the evaluator's ZoneTable.
+    zone_entries: dict[str, int]
+    # Copied from the order: read for every fix.
+    battery_threshold: float
+    watches_proximity: bool
     inside: set[str] = field(default_factory=set)
     near: bool = False
     last_tag: _Fix | None = None
@@ -258,15 +223,18 @@ class _OrderState:
 
 @dataclass(slots=True, eq=False)
 class _TagIndex:
-    """Everything one tag is watched by: its orders and an R-tree over all their zones.
+    """Everything one tag is watched by: its orders, and its number in the ZoneTable."""
 
-    Most tags have a handful of zones; for those a scan of the envelopes is several times faster
-    than asking a tree (which needs a shapely point per fix), and gives the same candidates.
-    """
-
+    code: int
     orders: list[_OrderState]
-    tree: STRtree | None
-    entries: list[tuple[_OrderState, _ZoneShape]]
+
+
+@dataclass(slots=True, eq=False)
+class _Role:
+    """What a device is to the evaluator: a tag, a protected device, or both."""
+
+    tag: _TagIndex | None = None
+    protecting: list[_OrderState] = field(default_factory=list)
 
 
 def _at(instant: datetime, like: datetime) -> datetime:
@@ -276,9 +244,9 @@ def _at(instant: datetime, like: datetime) -> datetime:
 
 
 class Evaluator:
-    """Turns a time-ordered stream of positions into alerts, one position at a time.
+    """Turns a time-ordered stream of positions into alerts, exactly as if fed one at a time.
 
-    Build it once from the orders in force and ``feed`` it every position in time order: the replay
+    Build it once from the orders in force and feed it every position in time order: the replay
     sorts its file first, the live monitor feeds positions as they arrive. State kept per order:
     inside/outside per zone, near/apart, last battery and tamper readings, and the last tag and
     protected-device fixes (for lost contact and proximity).
@@ -289,16 +257,23 @@ class Evaluator:
     monitor. A position of a *different* device that arrives late is still evaluated, but
     proximity only ever looks at the other device's fix when that fix is at or before it.
 
-    Zones are found through one shapely ``STRtree`` per tag over the zones of all its orders,
-    rather than one tree over every zone in the district: a fix can only ever concern its own
-    tag's zones, and area bans cluster around the same few places, so a shared tree would hand
-    back thousands of other people's zones near a station for every fix there.
+    Evaluation is by batch (``feed_many``; ``feed`` is a batch of one). The order-dependent state
+    machine has to walk the positions one by one, but the geometry does not depend on the state,
+    so it is done first for the whole batch, vectorised: one pyproj call projects every fix, and
+    ``zonetable.ZoneTable`` pairs each fix with the zones of its tag whose buffered envelope holds
+    it and computes both zone tests for those pairs in numpy/shapely. The walk then only looks up
+    booleans; a fix with no pair is outside and beyond every zone of its tag. Zones are per tag,
+    not one index over the district: a fix can only concern its own tag's zones, and area bans
+    cluster around the same few places, so a shared index would hand back thousands of other
+    people's zones near a station for every fix there.
     """
 
     def __init__(self, orders: Iterable[Order]) -> None:
         self._states: dict[str, _OrderState] = {}
         by_tag: dict[str, list[_OrderState]] = {}
-        self._as_protected: dict[str, list[_OrderState]] = {}
+        self._roles: dict[str, _Role] = {}
+        # Entry number → (order state, zone_id), numbered as the ZoneTable numbers its zones.
+        self._entries: list[tuple[_OrderState, str]] = []
         for order in orders:
             if order.order_id in self._states:
                 raise ValueError(f"order {order.order_id!r} is given twice")
@@ -307,25 +282,28 @@ class Evaluator:
                 valid_from=order.valid_from.astimezone(UTC),
                 valid_to=order.valid_to.astimezone(UTC),
                 lost_after=timedelta(minutes=order.lost_contact_minutes),
-                zones={zone.zone_id: _ZoneShape(zone) for zone in order.zones},
+                zone_entries={},
+                battery_threshold=order.battery_threshold,
+                watches_proximity=order.watches_proximity,
             )
             self._states[order.order_id] = state
             by_tag.setdefault(order.tag, []).append(state)
             if order.watches_proximity:
                 assert order.protected_device is not None
-                self._as_protected.setdefault(order.protected_device, []).append(state)
-        self._as_tag = {tag: self._index(states) for tag, states in by_tag.items()}
+                self._roles.setdefault(order.protected_device, _Role()).protecting.append(state)
+        groups: list[list[tuple[Zone, float]]] = []
+        for tag, states in by_tag.items():
+            self._roles.setdefault(tag, _Role()).tag = _TagIndex(code=len(groups), orders=states)
+            group: list[tuple[Zone, float]] = []
+            for state in states:
+                for zone in state.order.zones:
+                    state.zone_entries[zone.zone_id] = len(self._entries)
+                    self._entries.append((state, zone.zone_id))
+                    group.append((zone, state.order.buffer_m))
+            groups.append(group)
+        # Read at build time, so that a test can compare the R-tree with the scan.
+        self._zones = ZoneTable(groups, scan_limit=_SCAN_LIMIT)
         self._last_seen: dict[str, datetime] = {}
-
-    @staticmethod
-    def _index(states: list[_OrderState]) -> _TagIndex:
-        entries = [(state, shape) for state in states for shape in state.zones.values()]
-        tree = (
-            STRtree([shape.envelope for _, shape in entries])
-            if len(entries) > _SCAN_LIMIT
-            else None
-        )
-        return _TagIndex(orders=states, tree=tree, entries=entries)
 
     @property
     def orders(self) -> list[Order]:
@@ -359,49 +337,102 @@ class Evaluator:
         earlier time (the last fix + lost_contact_minutes), so the alerts of successive calls
         are not globally in time order; the replay sorts them all at the end.
         """
-        return self._feed(position, None)
+        return self.feed_many((position,))
 
     def feed_many(self, positions: Iterable[Position]) -> list[Alert]:
         """Evaluate positions in the order given, exactly as ``feed`` one by one would.
 
-        Faster for a batch (an ingest batch, a replayed file): the coordinates are projected in
-        one vectorised call rather than one call per fix. The alerts come per position, each
-        position's in the contract's order.
+        The alerts come per position, each position's in the contract's order. A position that
+        cannot be projected raises ``ValueError`` after the positions before it were evaluated,
+        as it would fed alone.
         """
-        batch = list(positions)
-        projected = geo.project_many([p.lat for p in batch], [p.lon for p in batch])
-        alerts: list[Alert] = []
-        for position, xy in zip(batch, projected, strict=True):
-            alerts.extend(self._feed(position, xy))
+        batch = positions if isinstance(positions, (list, tuple)) else list(positions)
+        if not batch:
+            return []
+        xs, ys = geo.project_arrays([p.lat for p in batch], [p.lon for p in batch])
+        finite = np.isfinite(xs) & np.isfinite(ys)
+        picked, failed = self._pick(batch, finite.tolist())
+        alerts = self._walk(batch, picked, xs, ys)
+        if failed is not None:
+            # Raises with the reason, as feeding that position alone would.
+            geo.project(batch[failed].lat, batch[failed].lon)
+            raise ValueError(f"cannot project position {failed} of the batch")
         return alerts
 
-    def _feed(self, position: Position, xy: tuple[float, float] | None) -> list[Alert]:
-        device_id = position.device_id
-        tag_index = self._as_tag.get(device_id)
-        protecting = self._as_protected.get(device_id)
-        if tag_index is None and protecting is None:
-            return []
-        instant = position.time.astimezone(UTC)
-        last_seen = self._last_seen.get(device_id)
-        if last_seen is not None and instant <= last_seen:
-            return []
-        self._last_seen[device_id] = instant
+    def _pick(
+        self, batch: Sequence[Position], finite: list[bool]
+    ) -> tuple[list[tuple[int, datetime, _Role]], int | None]:
+        """The positions to evaluate: a known device, later than that device's last one.
 
-        # A point the batch projection could not place is projected alone, which raises.
-        x, y = xy if xy is not None else geo.project(position.lat, position.lon)
-        fix = _Fix(instant=instant, time=position.time, x=x, y=y)
+        Stops at the first such position that cannot be projected (returned second): the
+        positions after it must not count as seen.
+        """
+        roles = self._roles
+        last_seen = self._last_seen
+        picked: list[tuple[int, datetime, _Role]] = []
+        for number, position in enumerate(batch):
+            role = roles.get(position.device_id)
+            if role is None:
+                continue
+            time = position.time
+            instant = time if time.tzinfo is UTC else time.astimezone(UTC)
+            last = last_seen.get(position.device_id)
+            if last is not None and instant <= last:
+                continue
+            last_seen[position.device_id] = instant
+            if not finite[number]:
+                return picked, number
+            picked.append((number, instant, role))
+        return picked, None
+
+    def _walk(
+        self,
+        batch: Sequence[Position],
+        picked: list[tuple[int, datetime, _Role]],
+        xs: NDArray[np.float64],
+        ys: NDArray[np.float64],
+    ) -> list[Alert]:
+        """The state machine, position by position, with the zone tests already done."""
+        if not picked:
+            return []
+        numbers = np.fromiter((number for number, _, _ in picked), dtype=np.intp, count=len(picked))
+        fx, fy = xs[numbers], ys[numbers]
+        tagged = [k for k, (_, _, role) in enumerate(picked) if role.tag is not None]
+        hits: dict[int, dict[int, tuple[bool, bool]]] = {}
+        if tagged:
+            rows = np.array(tagged, dtype=np.intp)
+            codes = np.fromiter(
+                (picked[k][2].tag.code for k in tagged),  # type: ignore[union-attr]
+                dtype=np.intp,
+                count=len(tagged),
+            )
+            screened = self._zones.screen(codes, fx[rows], fy[rows])
+            for row, zone, inside, beyond in zip(
+                screened.fix, screened.zone, screened.inside, screened.beyond, strict=True
+            ):
+                hits.setdefault(tagged[row], {})[zone] = (inside, beyond)
         alerts: list[Alert] = []
-        # One device may be the tag of one order and the protected device of another (two
-        # people under orders against each other), so both roles are evaluated.
-        if tag_index is not None:
-            alerts.extend(self._feed_tag(tag_index, position, fix))
-        for state in protecting or ():
-            if state.counts(instant):
-                state.last_protected = fix
-                alert = self._proximity(state, fix, state.last_tag, device_id)
-                if alert is not None:
-                    alerts.append(alert)
-        return sort_alerts(alerts)
+        for k, ((number, instant, role), x, y) in enumerate(
+            zip(picked, fx.tolist(), fy.tolist(), strict=True)
+        ):
+            position = batch[number]
+            fix = _Fix(instant, position.time, x, y)
+            raised: list[Alert] = []
+            # One device may be the tag of one order and the protected device of another (two
+            # people under orders against each other), so both roles are evaluated.
+            if role.tag is not None:
+                self._feed_tag(role.tag, position, fix, hits.get(k), raised)
+            for state in role.protecting:
+                if state.counts(instant):
+                    state.last_protected = fix
+                    alert = self._proximity(state, fix, state.last_tag, position.device_id)
+                    if alert is not None:
+                        raised.append(alert)
+            if raised:
+                if len(raised) > 1:
+                    raised.sort(key=Alert.sort_key)
+                alerts.extend(raised)
+        return alerts
 
     def check_silence(self, now: datetime) -> list[Alert]:
         """Raise ``lost_contact`` for tags that have been silent too long, for the live monitor.
@@ -428,17 +459,57 @@ class Evaluator:
                 alerts.append(self._lost_contact(state, last))
         return sort_alerts(alerts)
 
-    def _feed_tag(self, index: _TagIndex, position: Position, fix: _Fix) -> list[Alert]:
-        counting = [state for state in index.orders if state.counts(fix.instant)]
+    def _feed_tag(
+        self,
+        index: _TagIndex,
+        position: Position,
+        fix: _Fix,
+        hits: dict[int, tuple[bool, bool]] | None,
+        alerts: list[Alert],
+    ) -> None:
+        instant = fix.instant
+        counting = [state for state in index.orders if state.valid_from <= instant < state.valid_to]
         if not counting:
-            return []
-        alerts = self._zone_alerts(index, counting, fix, position.device_id)
+            return
+        device_id = position.device_id
+        # Exits first, from the zones we are inside. A zone the screening did not pair with this
+        # fix lies beyond its band.
         for state in counting:
-            order = state.order
+            if state.inside:
+                for zone_id in sorted(state.inside):
+                    test = hits.get(state.zone_entries[zone_id]) if hits else None
+                    if test is None or test[1]:
+                        state.inside.discard(zone_id)
+                        alerts.append(
+                            Alert(
+                                fix.time,
+                                state.order.order_id,
+                                AlertType.ZONE_EXIT,
+                                zone_id,
+                                device_id,
+                            )
+                        )
+        if hits:
+            for entry, (inside, _beyond) in hits.items():
+                if not inside:
+                    continue
+                state, zone_id = self._entries[entry]
+                if zone_id not in state.inside and state.counts(instant):
+                    state.inside.add(zone_id)
+                    alerts.append(
+                        Alert(
+                            fix.time, state.order.order_id, AlertType.ZONE_ENTER, zone_id, device_id
+                        )
+                    )
+        battery = position.battery
+        # Unlike battery, the contract compares with the previous *position's* tamper, and an
+        # empty tamper is "not 1": 1, empty, 1 raises twice.
+        tampered = position.tamper is True
+        for state in counting:
             previous = state.last_tag
             if (
                 previous is not None
-                and fix.instant - previous.instant > state.lost_after
+                and instant - previous.instant > state.lost_after
                 and state.silence_reported_after != previous.instant
             ):
                 alerts.append(self._lost_contact(state, previous))
@@ -446,55 +517,20 @@ class Evaluator:
             state.last_tag = fix
 
             # An empty battery reading is unknown: it neither raises nor re-arms.
-            if position.battery is not None:
-                low = position.battery < order.battery_threshold
+            if battery is not None:
+                low = battery < state.battery_threshold
                 if low and not state.battery_low:
-                    alerts.append(self._alert(fix, order, AlertType.BATTERY_LOW, position))
+                    alerts.append(self._alert(fix, state.order, AlertType.BATTERY_LOW, position))
                 state.battery_low = low
 
-            # Unlike battery, the contract compares with the previous *position's* tamper, and
-            # an empty tamper is "not 1": 1, empty, 1 raises twice.
-            tampered = position.tamper is True
             if tampered and not state.tampered:
-                alerts.append(self._alert(fix, order, AlertType.TAMPER, position))
+                alerts.append(self._alert(fix, state.order, AlertType.TAMPER, position))
             state.tampered = tampered
 
-            if order.watches_proximity:
-                alert = self._proximity(state, fix, state.last_protected, position.device_id)
+            if state.watches_proximity:
+                alert = self._proximity(state, fix, state.last_protected, device_id)
                 if alert is not None:
                     alerts.append(alert)
-        return alerts
-
-    @staticmethod
-    def _zone_alerts(
-        index: _TagIndex, counting: list[_OrderState], fix: _Fix, device_id: str
-    ) -> list[Alert]:
-        alerts: list[Alert] = []
-        # Exits first, from the zones we are inside: they are few, and an exit needs no tree.
-        for state in counting:
-            order = state.order
-            for zone_id in sorted(state.inside):
-                if state.zones[zone_id].is_beyond(fix.x, fix.y, order.buffer_m):
-                    state.inside.discard(zone_id)
-                    exit_ = Alert(fix.time, order.order_id, AlertType.ZONE_EXIT, zone_id, device_id)
-                    alerts.append(exit_)
-        # Only a zone whose envelope holds the point can contain it; the exact test follows.
-        if index.tree is not None:
-            candidates = [
-                index.entries[entry] for entry in index.tree.query(Point(fix.x, fix.y)).tolist()
-            ]
-        else:
-            candidates = [entry for entry in index.entries if entry[1].may_contain(fix.x, fix.y)]
-        for state, shape in candidates:
-            if (
-                shape.zone_id not in state.inside
-                and state.counts(fix.instant)
-                and shape.contains(fix.x, fix.y)
-            ):
-                state.inside.add(shape.zone_id)
-                order_id, zone_id = state.order.order_id, shape.zone_id
-                alerts.append(Alert(fix.time, order_id, AlertType.ZONE_ENTER, zone_id, device_id))
-        return alerts
 
     @staticmethod
     def _alert(fix: _Fix, order: Order, type_: AlertType, position: Position) -> Alert:
@@ -512,7 +548,7 @@ class Evaluator:
         if other is None:
             return None
         age = mine.instant - other.instant
-        if age < timedelta(0) or age > PROXIMITY_MAX_AGE:
+        if age < _ZERO or age > PROXIMITY_MAX_AGE:
             return None
         order = state.order
         assert order.proximity_m is not None

@@ -9,10 +9,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
+import numpy as np
 import shapely
 from pyproj import Transformer
 from shapely.geometry import Point, Polygon
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 PROJECTED_CRS = 25832
 
@@ -33,17 +38,17 @@ def project(lat: float, lon: float) -> tuple[float, float]:
     return float(x), float(y)
 
 
-def project_many(
+def project_arrays(
     lats: Sequence[float], lons: Sequence[float]
-) -> list[tuple[float, float] | None]:
-    """``project`` for many points in one call; None where a point cannot be projected."""
-    if not lats:
-        return []
-    xs, ys = _transformer().transform(list(lons), list(lats), errcheck=False)
-    return [
-        (float(x), float(y)) if math.isfinite(x) and math.isfinite(y) else None
-        for x, y in zip(xs, ys, strict=True)
-    ]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``project`` for many points in one vectorised call: x and y arrays, NaN/inf where a point
+    cannot be projected (the caller decides what that means)."""
+    if not len(lats):
+        return np.empty(0), np.empty(0)
+    xs, ys = _transformer().transform(
+        np.asarray(lons, dtype=float), np.asarray(lats, dtype=float), errcheck=False
+    )
+    return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
 
 
 def unproject(x: float, y: float) -> tuple[float, float]:
