@@ -172,7 +172,7 @@ def touched_subset(
         kinds=_marks(kinds),
         roles=_marks(roles),
     )
-    params = [
+    params: list[Any] = [
         *ids,  # x
         *kinds * 4,  # c, g, s, r
         *roles,

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-import time
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from samspil.audit.models import AuditEntry
-from samspil.risk.constants import BULK_INCIDENT_LIMIT, Trigger
+from samspil.risk.constants import BULK_INCIDENT_LIMIT, HitStatus, Trigger
 from samspil.risk.models import Hit, HitIncident, ScreeningRun
 from samspil.risk.services import screen_after_incident
 from samspil.risk.tests.conftest import AS_OF
@@ -69,18 +68,24 @@ def test_a_bulk_import_is_left_to_the_weekly_run(town):
     assert ScreeningRun.objects.count() == runs
 
 
-def test_the_rescreening_is_fast(town):
+def test_the_rescreening_reads_in_a_few_round_trips(town, django_assert_num_queries):
+    # Round trips, not rows, are the cost of the re-screening at national scale (the < 10 ms
+    # goal is measured by `python -m samspil.bench socialsoeg`, not here).
     mother, father, _kids = town.family(children=3)
     for days in range(1, 40, 4):
         town.incident("threats", (mother, "suspect"), (father, "involved"), days_ago=days)
     incident = town.incident("violence", (father, "suspect"))
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
+    hit = Hit.objects.get(status=HitStatus.OPEN)
+    # A family that meets the rules, unchanged: the scope, the households, the district lock
+    # with the owner, the stored hits; nothing written.
+    with django_assert_num_queries(4):
         screen_after_incident(incident_ids=[incident.pk], actor=town.officer)
-        best = min(best, time.perf_counter() - start)
-    # The goal is < 10 ms on PostgreSQL; allow for slow shared test machines.
-    assert best < 0.05, best
+    # No touched family meets the rules: the scope and the households only.
+    stranger = town.person("fremmed")
+    calm = town.incident("theft", (stranger, "suspect"))
+    with django_assert_num_queries(2):
+        screen_after_incident(incident_ids=[calm.pk], actor=town.officer)
+    assert Hit.objects.get(status=HitStatus.OPEN) == hit
 
 
 # --- the command -----------------------------------------------------------------------------
