@@ -28,6 +28,8 @@ class AuditEntryListApi(APIView):
         action = serializers.CharField()
         object_type = serializers.CharField()
         object_id = serializers.CharField()
+        # A list read (a queue page, a search result) names every record it showed here.
+        object_ids = serializers.ListField(child=serializers.CharField())
         purpose = serializers.CharField()
         reason = serializers.CharField()
 

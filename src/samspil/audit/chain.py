@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,7 +27,11 @@ def entry_hash(
     purpose: str,
     reason: str,
     changes: Any,
+    object_ids: Sequence[str] = (),
 ) -> str:
+    # The id list of a list read joins the hashed content only when present, so every entry
+    # written before the column existed still hashes exactly as it did.
+    extra = [list(object_ids)] if object_ids else []
     body = json.dumps(
         [
             seq,
@@ -40,6 +45,7 @@ def entry_hash(
             purpose,
             reason,
             changes,
+            *extra,
         ],
         sort_keys=True,
         ensure_ascii=False,

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samspil.audit.constants import GENESIS_HASH, Action
+from samspil.audit.fields import IdListField
 
 
 class AuditEntry(models.Model):
@@ -22,6 +23,8 @@ class AuditEntry(models.Model):
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     object_type = models.CharField(_("record type"), max_length=60, blank=True)
     object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    # One entry for a list of records of one type (a queue page, a search result): their ids.
+    object_ids = IdListField(_("record ids"), default=list, blank=True)
     purpose = models.CharField(_("purpose"), max_length=40, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from samspil.accounts.constants import Role
@@ -33,7 +33,10 @@ def audit_entries_search(*, user: User, query: AuditQuery) -> QuerySet[AuditEntr
     if query.object_type:
         entries = entries.filter(object_type=query.object_type)
     if query.object_id:
-        entries = entries.filter(object_id=query.object_id)
+        # A record read on its own page, or shown in a list (a queue page, a search result).
+        entries = entries.filter(
+            Q(object_id=query.object_id) | Q(object_ids__has_id=query.object_id)
+        )
     if query.actor_username:
         entries = entries.filter(actor_username=query.actor_username)
     if query.action:

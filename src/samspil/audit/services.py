@@ -42,6 +42,8 @@ class AuditEvent:
     purpose: str = ""
     reason: str = ""
     changes: Mapping[str, Any] | None = None
+    # A read of many records of one type in one entry (see log_reads); empty for one record.
+    object_ids: tuple[str, ...] = ()
 
 
 def audit_record(
@@ -74,6 +76,10 @@ def audit_record_many(
     *, actor: Actor | None, events: Iterable[AuditEvent], actor_username: str = ""
 ) -> list[AuditEntry]:
     """Append several entries under one lock (a search result, a bulk action)."""
+    events = list(events)
+    if not events:
+        # Nothing to write: do not take (and so serialise on) the chain head's lock.
+        return []
     actor_id = int(actor.pk) if actor is not None and actor.pk is not None else None
     username = actor.username if actor is not None else actor_username
     organisation_id = actor.organisation_id if actor is not None else None
@@ -97,12 +103,11 @@ def audit_record_many(
                 "purpose": event.purpose,
                 "reason": event.reason,
                 "changes": changes,
+                "object_ids": list(event.object_ids),
             }
             digest = entry_hash(prev_hash=prev_hash, **fields)
             entries.append(AuditEntry(prev_hash=prev_hash, hash=digest, **fields))
             prev_hash = digest
-        if not entries:
-            return []
         AuditEntry.objects.bulk_create(entries)
         head.seq, head.last_hash = seq, prev_hash
         head.save(update_fields=["seq", "last_hash"])

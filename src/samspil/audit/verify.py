@@ -44,6 +44,7 @@ def audit_verify(*, batch_size: int = 5000) -> ChainVerification:
             purpose=entry.purpose,
             reason=entry.reason,
             changes=entry.changes,
+            object_ids=entry.object_ids,
         )
         if digest != entry.hash:
             return ChainVerification(

@@ -96,11 +96,51 @@ def test_the_queue_takes_the_same_number_of_queries_for_any_page_size(
         selectors.case_queue(user=officer, queue="all", page_size=100, today=TODAY)
 
 
-def test_the_queue_page_logs_what_it_showed(officer, ukn_cases):
-    selectors.case_queue(user=officer, queue="all", today=TODAY)
-    shown = AuditEntry.objects.filter(actor_username=officer.username, action="read",
-                                      object_type="cases.case")
-    assert shown.count() == 6
+def test_the_queue_page_logs_what_it_showed_in_one_entry_per_record_type(officer, ukn_cases):
+    page = selectors.case_queue(user=officer, queue="all", today=TODAY)
+    reads = AuditEntry.objects.filter(actor_username=officer.username, action="read")
+    shown = {entry.object_type: entry.object_ids for entry in reads}
+    assert shown == {
+        "cases.case": [str(row.case.pk) for row in page.rows],
+        "persons.person": [str(row.person.pk) for row in page.rows if row.person],
+    }
+
+
+def test_the_dpo_finds_every_case_and_person_a_queue_page_showed(officer, dpo, ukn_cases):
+    from samspil.audit.selectors import AuditQuery, audit_entries_search
+
+    page = selectors.case_queue(user=officer, queue="all", today=TODAY)
+    shown = [("cases.case", row.case.pk) for row in page.rows] + [
+        ("persons.person", row.person.pk) for row in page.rows if row.person
+    ]
+    assert len(shown) == 12
+    for object_type, pk in shown:
+        found = audit_entries_search(user=dpo, query=AuditQuery(
+            object_type=object_type, object_id=str(pk), actor_username=officer.username))
+        assert found.filter(action="read").count() == 1, (object_type, pk)
+
+
+def test_a_bigger_page_writes_no_more_audit_rows(officer, ukn_cases):
+    before = AuditEntry.objects.count()
+    selectors.case_queue(user=officer, queue="all", page_size=2, today=TODAY)
+    small = AuditEntry.objects.count() - before
+    selectors.case_queue(user=officer, queue="all", page_size=100, today=TODAY)
+    assert AuditEntry.objects.count() - before - small == small == 2
+
+
+def test_a_person_the_user_may_not_read_is_neither_shown_nor_logged(
+    other_caseworker, officer, ukn_cases
+):
+    """Køge was given the case (a grant on the case alone), not the police's person behind it."""
+    from samspil.access.services import record_access_grant
+
+    case = ukn_cases[3]
+    record_access_grant(organisation_id=other_caseworker.organisation_id, subject=case,
+                        source=case)
+    page = selectors.case_queue(user=other_caseworker, queue="all", today=TODAY)
+    assert [(row.case, row.person) for row in page.rows] == [(case, None)]
+    logged = AuditEntry.objects.filter(actor_username=other_caseworker.username)
+    assert [(e.object_type, e.object_id) for e in logged] == [("cases.case", str(case.pk))]
 
 
 def test_the_municipality_sees_its_participations_and_others_see_nothing(
