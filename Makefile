@@ -9,12 +9,13 @@ FRONTEND_STAMP := frontend/node_modules/.installed
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: help setup demo serve test lint typecheck migrations-check openapi openapi-check messages \
-        bench browsers clean
+        bench fuzz browsers clean
 
 help:
 	@echo "make demo   – set up and serve the demo district at http://127.0.0.1:8000"
 	@echo "make test   – set up and run lint, type checks and the whole test suite"
 	@echo "make bench  – run the benchmarks, results as JSON under var/bench/"
+	@echo "make fuzz   – fuzz the API as six roles (schemathesis, random seed), var/bench/fuzz.json"
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -77,6 +78,16 @@ test: setup browsers lint migrations-check openapi-check
 
 bench: setup
 	@$(BIN)/python -m samspil.bench
+
+# API fuzzing (docs/SECURITY.md): the suite's fuzz test, larger and with a fresh random seed
+# (printed, and written to var/bench/fuzz.json; FUZZ_SEED=n repeats a run).
+FUZZ_EXAMPLES ?= 8
+FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+fuzz: setup
+	@echo "API fuzzing: $(FUZZ_EXAMPLES) examples per operation and role, seed $(FUZZ_SEED)"
+	@SAMSPIL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SAMSPIL_FUZZ_SEED=$(FUZZ_SEED) \
+		SAMSPIL_FUZZ_RESULT=$${SAMSPIL_VAR_DIR:-var}/bench/fuzz.json \
+		$(BIN)/pytest -n 0 -q -s src/samspil/web/tests/test_api_fuzz.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules var/static var/test.sqlite3

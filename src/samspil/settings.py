@@ -270,6 +270,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "samspil.web.schema.add_error_responses",
+    ],
 }
 
 # --- Background tasks ---------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from django.urls import include, path
 
 from samspil.web import api as web_api
 
+handler404 = "samspil.web.api.not_found"
+
 urlpatterns = [
     path("", include("samspil.web.urls")),
     path("konto/", include("samspil.accounts.urls")),

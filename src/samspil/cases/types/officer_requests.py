@@ -208,7 +208,11 @@ def officer_request_reply(*, actor: Any, case: Case, message: str) -> OfficerReq
     require_worker(actor, current, {"prevention_officer"})
     text = clean_text(message, limit=MAX_MESSAGE, label=_("Message"), required=True,
                       field="message")
-    details = OfficerRequestDetails.objects.select_for_update().get(case=current)
+    details = OfficerRequestDetails.objects.select_for_update().filter(case=current).first()
+    if details is None:
+        # Opened by the station itself, not through the public form: nobody to answer.
+        raise CaseError(_("The request did not come through the public form: there is no "
+                          "requester to answer."), code="no_requester")
     before = snapshot(details, ("public_message",))
     details.public_message = text
     details.public_message_at = timezone.now()
