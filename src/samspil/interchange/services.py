@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from samspil.audit.constants import Action
 from samspil.audit.services import audit_record
 from samspil.incidents.models import Incident, Involvement
 from samspil.incidents.rules import run_incident_rules
+from samspil.interchange import set_based
 from samspil.interchange.bundle import Bundle, BundleError, open_bundle, read_csv
 from samspil.interchange.handlers import HANDLERS, FileCounts, FileHandler, ImportContext
 from samspil.interchange.schema import WHOLE_FILE, Problem
@@ -65,6 +66,10 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     dry_run: bool = False
     incidents_for_rules: int = 0
+    # "set-based" or "row-by-row": which way the bundle was checked and written.
+    path: str = "row-by-row"
+    # Tables filled in bulk mode (indexes and foreign keys set aside meanwhile; bulk.py).
+    bulk_tables: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -141,6 +146,44 @@ def _counted(rows: list[tuple[int, list[str]]], name: str,
     progress(stage, total, total)
 
 
+def _refresh_statistics(writer: Writer, result: ImportResult, tables: list[str]) -> None:
+    written = sum((c.created or 0) + (c.updated or 0) for c in result.counts.values())
+    if written >= _ANALYZE_FROM_ROWS:
+        writer.refresh_statistics(tables)
+
+
+def _set_based_write(bundle: Bundle, organisation: Organisation, writer: Writer,
+                     result: ImportResult) -> Writer | None:
+    """Try the set-based path (PostgreSQL); None, with nothing written, when it cannot be used.
+
+    It runs in a savepoint: when its checks find anything (a problem to report, something
+    unusual), everything it did is rolled back and the row-by-row path takes over, to find and
+    word the problems or to import the unusual bundle.
+    """
+    savepoint = transaction.savepoint()
+    ctx = ImportContext.load(organisation_id=organisation.pk, handlers=HANDLERS)
+    importer = set_based.SetBasedImport(bundle=bundle, ctx=ctx, writer=writer,
+                                        progress=writer.progress)
+    try:
+        result.counts = importer.run()
+        _refresh_statistics(writer, result, set_based.tables_of(set(bundle.files)))
+    except (set_based.NotSetBased, DatabaseError, connection.Database.Error):
+        # Database errors too: COPY refuses a row with the wrong number of fields, a cast a
+        # date that is not real; the row-by-row path words them.
+        writer.close(drop=False)
+        transaction.savepoint_rollback(savepoint)
+        result.counts = {}
+        return None
+    except BaseException:
+        writer.close(drop=False)
+        raise
+    writer.close()
+    transaction.savepoint_commit(savepoint)
+    result.path = "set-based"
+    result.bulk_tables = importer.bulk_tables
+    return writer
+
+
 @transaction.atomic
 def bundle_import(
     *,
@@ -150,8 +193,14 @@ def bundle_import(
     dry_run: bool = False,
     is_synthetic: bool = False,
     progress: ProgressCallback | None = None,
+    set_based_path: bool = True,
 ) -> ImportResult:
     """Check the bundle at `path` and, unless there is a problem or `dry_run`, import it.
+
+    On PostgreSQL a bundle of persons, relations, incidents and involvements is first tried the
+    set-based way (set_based.py); a bundle with a problem, or anything else, is checked and
+    written row by row, which is also what words the problems. `set_based_path=False` goes
+    straight to row by row (the tests compare the two).
 
     Imported rows are owned by `organisation` (the importing user's). A key that already exists
     updates that record in place — only when it is the organisation's own; the rows of other
@@ -167,26 +216,33 @@ def bundle_import(
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
-    handlers, result.problems = _check_bundle(bundle, organisation, progress)
-    del bundle  # the raw bytes are parsed; let a big bundle's memory go before writing
-    if result.problems or dry_run:
-        result.counts = {handler.filename: handler.dry_run_counts() for handler in handlers}
-        return result
-    writer = Writer(organisation_id=organisation.pk, actor_id=getattr(actor, "pk", None),
-                    now=timezone.now(), is_synthetic=is_synthetic, progress=progress)
-    try:
-        for handler in handlers:
-            writer.current_file = handler.filename
-            result.counts[handler.filename] = handler.write(writer)
-        written = sum((c.created or 0) + (c.updated or 0) for c in result.counts.values())
-        if written >= _ANALYZE_FROM_ROWS:
-            writer.refresh_statistics([table for h in handlers for table in h.tables])
-    except BaseException:
-        # The rollback removes the staging tables; a DROP in an aborted transaction would only
-        # hide the real error behind "current transaction is aborted".
-        writer.close(drop=False)
-        raise
-    writer.close()
+
+    def new_writer() -> Writer:
+        return Writer(organisation_id=organisation.pk, actor_id=getattr(actor, "pk", None),
+                      now=timezone.now(), is_synthetic=is_synthetic, progress=progress)
+
+    writer: Writer | None = None
+    if (set_based_path and connection.vendor == "postgresql" and not dry_run
+            and set_based.eligible(bundle)):
+        writer = _set_based_write(bundle, organisation, new_writer(), result)
+    if writer is None:
+        handlers, result.problems = _check_bundle(bundle, organisation, progress)
+        del bundle  # the raw bytes are parsed; let a big bundle's memory go before writing
+        if result.problems or dry_run:
+            result.counts = {handler.filename: handler.dry_run_counts() for handler in handlers}
+            return result
+        writer = new_writer()
+        try:
+            for handler in handlers:
+                writer.current_file = handler.filename
+                result.counts[handler.filename] = handler.write(writer)
+            _refresh_statistics(writer, result, [t for h in handlers for t in h.tables])
+        except BaseException:
+            # The rollback removes the staging tables; a DROP in an aborted transaction would
+            # only hide the real error behind "current transaction is aborted".
+            writer.close(drop=False)
+            raise
+        writer.close()
     incident_ids = sorted(writer.incident_ids)
     result.incidents_for_rules = len(incident_ids)
     if progress:
@@ -208,6 +264,8 @@ def bundle_import(
             "counts": result.counts_as_dict(),
             "incidents_for_rules": result.incidents_for_rules,
             "is_synthetic": is_synthetic,
+            "path": result.path,
+            "bulk_tables": result.bulk_tables,
         },
         actor_username="system" if actor is None else "",
     )

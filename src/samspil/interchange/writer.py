@@ -57,6 +57,11 @@ class Writer:
         self._temp_tables: list[str] = []
         self._cursor = connection.cursor()
 
+    @property
+    def raw_cursor(self) -> Any:
+        """The driver's cursor under Django's wrapper (psycopg's, for COPY)."""
+        return self._cursor.cursor
+
     # -- values ------------------------------------------------------------------------------
     def date(self, value: date | None) -> Any:
         return value if self.postgres else connection.ops.adapt_datefield_value(value)

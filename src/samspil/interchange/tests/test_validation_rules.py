@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from samspil.interchange.handlers import HANDLERS
 from samspil.interchange.services import bundle_import
+from samspil.interchange.set_based import SET_BASED_FILES
 from samspil.interchange.tests.conftest import (
     INCIDENTS,
     INVOLVEMENTS,
@@ -21,16 +23,27 @@ PERSON_HEADER = PERSONS.splitlines()[0]
 INCIDENT_HEADER = INCIDENTS.splitlines()[0]
 
 
-@pytest.fixture
-def problems(administrator, police, bundle):
+@pytest.fixture(params=["row-by-row", "set-based"])
+def problems(request, administrator, police, bundle):
+    """Every rule is checked both ways: row by row (SQLite, and PostgreSQL for problems), and
+    on PostgreSQL through the set-based path, whose SQL checks must refuse every bundle with a
+    problem (it then hands over to the row-by-row path, which words the problems) and take every
+    clean one."""
+    set_based = request.param == "set-based"
+    if set_based and connection.vendor != "postgresql":
+        pytest.skip("the set-based import path exists on PostgreSQL only")
+
     def check(**files: str) -> list[str]:
         merged = {**good_files(), **{name.replace("_", ".", 1): text
                                      for name, text in files.items()}}
         merged = {name: text for name, text in merged.items() if text is not None}
         before = table_counts()
-        result = bundle_import(actor=administrator, path=bundle(merged), organisation=police)
+        result = bundle_import(actor=administrator, path=bundle(merged), organisation=police,
+                               set_based_path=set_based)
         if result.problems:
             assert table_counts() == before, "a bundle with problems must write nothing"
+        if set_based and set(merged) <= SET_BASED_FILES:
+            assert result.path == ("row-by-row" if result.problems else "set-based")
         return [str(problem) for problem in result.problems]
 
     return check
