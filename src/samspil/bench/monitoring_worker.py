@@ -1,15 +1,20 @@
 """Child process of the monitoring benchmark: ingest-to-board latency against a live server.
 
 A throwaway SQLite database is migrated and given a district, an officer, a granted restraining
-order under monitoring and its tag; a live server serves it. Each round a device POSTs two fixes
-(outside, then inside the zone) and the clock runs until the alert arrives on the board's event
-stream (monitoring:feed), read by a signed-in officer. Prints one JSON line.
+order under monitoring and its tag; a live server serves it, and a signed-in officer's board
+stream (monitoring:feed) stays open in a thread, as an operator's browser would. Each round a
+device sends one fix that crosses the zone (in, out, in, …), so each raises exactly one alert,
+and the clock runs from the ingest call until that alert arrives on the stream: first through
+the HTTP endpoint, then published to the Mosquitto broker and ingested by the MQTT subscriber.
+Prints one JSON line with p50/p95/max per path.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import queue
 import secrets
 import sys
 import tempfile
@@ -19,6 +24,8 @@ import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+MQTT_HOST, MQTT_PORT = "127.0.0.1", 1883
 
 
 def _setup(folder: Path) -> None:
@@ -85,62 +92,129 @@ def _session_cookie(officer: Any) -> str:
     return f"sessionid={session.session_key}"
 
 
-def _listen(url: str, cookie: str, opened: threading.Event, arrived: threading.Event) -> None:
-    """Read the board's event stream until the first alert arrives."""
-    request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310 (own server)
-    # The URL is our own live server's http://127.0.0.1 address, never user input.
-    with urllib.request.urlopen(request, timeout=30) as stream:  # noqa: S310
-        opened.set()
-        for line in stream:
-            if line.startswith(b"event: alert"):
-                arrived.set()
-                return
+class _Board:
+    """A signed-in officer's board stream, read in a thread: each alert's id and arrival time.
+
+    The stream ends every ``views.STREAM_SECONDS``; like the browser, the reader reconnects after
+    the last alert id it got.
+    """
+
+    def __init__(self, base_url: str, cookie: str, after: int) -> None:
+        self.url, self.cookie, self.cursor = f"{base_url}/overvaagning/stroem/", cookie, after
+        self.arrivals: queue.Queue[tuple[int, float]] = queue.Queue()
+        self.opened = threading.Event()
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        while not self.stopped.is_set():
+            request = urllib.request.Request(  # noqa: S310 (own server)
+                f"{self.url}?after={self.cursor}", headers={"Cookie": self.cookie})
+            # The URL is our own live server's http://127.0.0.1 address, never user input.
+            with urllib.request.urlopen(request, timeout=120) as stream:  # noqa: S310
+                self.opened.set()
+                event_id = None
+                for line in stream:
+                    if line.startswith(b"id: "):
+                        event_id = int(line[4:])
+                    elif line.startswith(b"event: alert") and event_id is not None:
+                        self.cursor = event_id
+                        self.arrivals.put((event_id, time.perf_counter()))
+                    if self.stopped.is_set():
+                        return
+
+    def next_alert(self, timeout: float = 10.0) -> float:
+        try:
+            return self.arrivals.get(timeout=timeout)[1]
+        except queue.Empty:
+            raise RuntimeError("the alert never reached the board") from None
+
+    def idle(self) -> bool:
+        return self.arrivals.empty()
 
 
-def _measure(base_url: str, token: str, cookie: str, repeats: int) -> list[float]:
-    from django.utils import timezone
+def _fix(round_: int, start: Any) -> dict[str, Any]:
+    # In, out, in, …: every fix after the first crosses the zone, so each raises one alert.
+    inside = round_ % 2 == 0
+    return {"device_id": "TAG-BENCH", "time": (start + timedelta(seconds=30 * round_)).isoformat(),
+            "lat": 55.64 if inside else 55.70, "lon": 12.08 if inside else 12.30}
 
-    timings: list[float] = []
-    start = timezone.now() - timedelta(hours=1)
-    for round_ in range(repeats):
-        arrived = threading.Event()
-        opened = threading.Event()
 
-        # The cursor: only alerts after the current last one count.
-        from samspil.monitoring.selectors import last_alert_id
-
-        cursor = last_alert_id()
-
-        listener = threading.Thread(target=_listen, daemon=True,
-                                    args=(f"{base_url}/overvaagning/stroem/?after={cursor}",
-                                          cookie, opened, arrived))
-        listener.start()
-        opened.wait(10)
-        moment = start + timedelta(minutes=2 * round_)
-        batch = [
-            {"device_id": "TAG-BENCH", "time": moment.isoformat(), "lat": 55.70, "lon": 12.30},
-            {"device_id": "TAG-BENCH", "time": (moment + timedelta(seconds=30)).isoformat(),
-             "lat": 55.64, "lon": 12.08},
-        ]
+def _measure_http(base_url: str, token: str, board: _Board, rounds: int, start: Any,
+                  first_round: int) -> dict[str, list[float]]:
+    latency: list[float] = []
+    request_seconds: list[float] = []
+    for round_ in range(first_round, first_round + rounds):
+        assert board.idle(), "an alert arrived that no ingest raised"
         post = urllib.request.Request(  # noqa: S310 (own server)
-            f"{base_url}/api/v1/monitoring/positions", data=json.dumps(batch).encode(),
+            f"{base_url}/api/v1/monitoring/positions",
+            data=json.dumps([_fix(round_, start)]).encode(),
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
             method="POST")
         began = time.perf_counter()
         with urllib.request.urlopen(post, timeout=30) as response:  # noqa: S310 (own server)
-            response.read()
-        if not arrived.wait(10):
-            raise RuntimeError("the alert never reached the board")
-        timings.append(time.perf_counter() - began)
-        listener.join(1)
-    return timings
+            answered = json.loads(response.read())
+        request_seconds.append(time.perf_counter() - began)
+        if answered["alerts"] != 1:
+            raise RuntimeError(f"round {round_} raised {answered['alerts']} alerts, not 1")
+        latency.append(board.next_alert() - began)
+    return {"latency": latency, "request": request_seconds}
+
+
+def _measure_mqtt(board: _Board, rounds: int, start: Any, first_round: int) -> dict[str, Any]:
+    """The same through the Mosquitto broker and the subscriber (skipped without a broker)."""
+    import socket
+    import uuid
+
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    from samspil.monitoring.mqtt import Subscriber
+
+    try:
+        socket.create_connection((MQTT_HOST, MQTT_PORT), timeout=1).close()
+    except OSError as error:
+        return {"skipped": f"no MQTT broker on {MQTT_HOST}:{MQTT_PORT}: {error}"}
+    prefix = f"samspil-bench/{uuid.uuid4().hex}/positions"
+    subscriber = Subscriber(host=MQTT_HOST, port=MQTT_PORT, topic=f"{prefix}/#",
+                            silence_interval=3600)
+    threading.Thread(target=subscriber.run, daemon=True).start()
+    if not subscriber.subscribed.wait(10):
+        return {"skipped": "the subscriber did not subscribe"}
+    client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2)
+    client.connect(MQTT_HOST, MQTT_PORT)
+    client.loop_start()
+    latency: list[float] = []
+    try:
+        for round_ in range(first_round, first_round + rounds):
+            assert board.idle(), "an alert arrived that no ingest raised"
+            began = time.perf_counter()
+            client.publish(f"{prefix}/TAG-BENCH", json.dumps([_fix(round_, start)]), qos=1)
+            latency.append(board.next_alert() - began)
+    finally:
+        client.disconnect()
+        client.loop_stop()
+        subscriber.stop()
+    return {"latency": latency}
+
+
+def _summary(timings: list[float]) -> dict[str, Any]:
+    ordered = sorted(timings)
+    def at(share: float) -> float:
+        return round(ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)], 3)
+    return {"rounds": len(ordered), "p50_seconds": at(0.5), "p95_seconds": at(0.95),
+            "max_seconds": round(ordered[-1], 3)}
 
 
 def main() -> None:
-    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     with tempfile.TemporaryDirectory(prefix="samspil-bench-monitoring-") as tmp:
         _setup(Path(tmp))
         from django.test.testcases import LiveServerThread, _StaticFilesHandler
+        from django.utils import timezone
+
+        from samspil.monitoring.selectors import last_alert_id
 
         token, cookie, _officer = _world()
         server = LiveServerThread("127.0.0.1", _StaticFilesHandler, port=0)
@@ -149,18 +223,30 @@ def main() -> None:
         server.is_ready.wait()
         if server.error:
             raise server.error
+        base_url = f"http://127.0.0.1:{server.port}"
+        start = timezone.now() - timedelta(hours=3)
+        board = _Board(base_url, cookie, last_alert_id())
         try:
-            timings = _measure(f"http://127.0.0.1:{server.port}", token, cookie, repeats)
+            if not board.opened.wait(10):
+                raise RuntimeError("the board's stream did not open")
+            http = _measure_http(base_url, token, board, rounds, start, 0)
+            mqtt_result = _measure_mqtt(board, rounds, start, rounds)
         finally:
+            board.stopped.set()
             server.terminate()
-    timings.sort()
-    print(json.dumps({
-        "rounds": len(timings),
-        "median_seconds": round(timings[len(timings) // 2], 3),
-        "max_seconds": round(timings[-1], 3),
+    result: dict[str, Any] = {
+        "http": {**_summary(http["latency"]),
+                 "ingest_request_p50_seconds": _summary(http["request"])["p50_seconds"],
+                 "path": "HTTP POST /api/v1/monitoring/positions → server-sent event on "
+                         "monitoring:feed"},
+        "mqtt": ({**_summary(mqtt_result["latency"]),
+                  "path": "MQTT publish (Mosquitto) → subscriber → server-sent event"}
+                 if "latency" in mqtt_result else mqtt_result),
         "goal_seconds": 1.0,
-        "path": "HTTP POST /api/v1/monitoring/positions → server-sent event on monitoring:feed",
-    }))
+        "database": "SQLite (throwaway file); ingest and board in one process",
+        "load_average_1min": round(os.getloadavg()[0], 1),
+    }
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from samspil.access.constants import Purpose
 from samspil.access.policy import purposes_of, readable
 from samspil.audit.constants import Action
 from samspil.audit.services import audit_record, changes_between, snapshot
-from samspil.monitoring import core
+from samspil.monitoring import core, wakeup
 from samspil.monitoring.constants import (
     AREA_BAN_MAX_RADIUS_M,
     AREA_BAN_MIN_RADIUS_M,
@@ -409,6 +409,8 @@ def positions_ingest(
         records = _store(accepted, result, source=source, received_at=received_at)
         raised = MONITOR.feed(records, {device.pk: device.device_id for device in devices.values()})
         result.alerts = _write_alerts(raised, raised_at=received_at)
+    if result.alerts:
+        wakeup.announce()
     for code, group in _grouped(refusals).items():
         rejection_count(reason=code, source=source, sample=group[-1].sample, count=len(group))
     _audit_batch(result, positions, source=source, credential=credential)
@@ -529,6 +531,7 @@ def silence_check(*, now: datetime | None = None) -> list[Alert]:
         MONITOR.sync(MONITOR.lock_state())
         alerts = _write_alerts(MONITOR.check_silence(moment), raised_at=timezone.now())
     if alerts:
+        wakeup.announce()
         audit_record(actor=None, actor_username="monitoring:silence", action=Action.CREATE,
                      object_type="monitoring.alert", purpose=Purpose.MONITORING,
                      changes={"alerts": [alert.pk for alert in alerts]})
@@ -578,6 +581,7 @@ def alert_acknowledge(*, actor: Any, alert: Alert, note: str = "") -> Alert:
     locked.save()
     audit_record(actor=actor, action=Action.UPDATE, obj=locked, purpose=Purpose.MONITORING,
                  reason="acknowledge", changes=changes_between(before, snapshot(locked, _ALERT_AUDIT)))
+    wakeup.announce()  # the boards show the new status at once
     return locked
 
 
@@ -597,6 +601,7 @@ def alert_escalate(*, actor: Any, alert: Alert, note: str) -> Alert:
     locked.save()
     audit_record(actor=actor, action=Action.UPDATE, obj=locked, purpose=Purpose.MONITORING,
                  reason="escalate", changes=changes_between(before, snapshot(locked, _ALERT_AUDIT)))
+    wakeup.announce()  # the boards show the new status at once
     return locked
 
 
@@ -667,4 +672,5 @@ def alert_confirm_breach(*, actor: Any, alert: Alert, note: str = "") -> Alert:
     audit_record(actor=actor, action=Action.UPDATE, obj=locked, purpose=Purpose.MONITORING,
                  reason="confirm breach",
                  changes=changes_between(before, snapshot(locked, _ALERT_AUDIT)))
+    wakeup.announce()  # the boards show the new status at once
     return locked

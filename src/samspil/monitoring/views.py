@@ -1,8 +1,9 @@
 """The operations board (live alerts), the operators' actions, and an order's page with a replay.
 
-Live without reloading: ``feed`` is a server-sent-events stream that looks for new alerts every
-quarter second for STREAM_SECONDS, then ends; the browser's EventSource reconnects by itself and
-resumes after the last alert id it got. Reads go through ``selectors``, writes through ``services``.
+Live without reloading: ``feed`` is a server-sent-events stream that looks for new alerts as soon
+as a write the board shows is committed (``wakeup``: in-process, and PostgreSQL LISTEN/NOTIFY across
+processes) and at least every POLL_SECONDS, for STREAM_SECONDS; then it ends, and the browser's
+EventSource reconnects by itself and resumes after the last alert id it got. Reads go through ``selectors``, writes through ``services``.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from samspil.access.policy import AccessDenied
-from samspil.monitoring import selectors, services
+from samspil.monitoring import selectors, services, wakeup
 from samspil.monitoring.constants import BREACH_TYPES, AlertStatus, AlertTypeChoice
 from samspil.monitoring.models import Alert, MonitoringOrder
 from samspil.monitoring.orders import to_core_order
@@ -169,6 +170,8 @@ def feed(request: HttpRequest) -> StreamingHttpResponse:
         quiet_since = time.monotonic()
         yield "retry: 1000\n\n"
         while True:
+            # Read before looking: an announcement made while we look ends the wait below at once.
+            seen = wakeup.generation()
             checked = timezone.now()
             for alert in selectors.alerts_after(user=user, after_id=cursor, filters=filters):
                 cursor = alert.pk
@@ -185,9 +188,11 @@ def feed(request: HttpRequest) -> StreamingHttpResponse:
             if time.monotonic() - quiet_since > KEEPALIVE_SECONDS:
                 quiet_since = time.monotonic()
                 yield ": keepalive\n\n"
-            # Each poll is short; let the connection go back to the pool rules between polls.
+            # Each look is short; let the connection go back to the pool rules between looks.
             close_old_connections()
-            time.sleep(POLL_SECONDS)
+            # Woken by a commit that announced itself; the poll is the bound for writes no
+            # notification reaches (another process on SQLite).
+            wakeup.wait(seen, POLL_SECONDS)
 
     response = StreamingHttpResponse(stream(), content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from samspil.accounts.models import User
 from samspil.cases.models import Case
 from samspil.cases.services import case_open, case_transition
+from samspil.monitoring import wakeup
 from samspil.monitoring.live import MONITOR
 from samspil.monitoring.models import Device, MonitoringOrder
 from samspil.monitoring.services import device_register, monitoring_order_create, positions_ingest
@@ -40,6 +41,8 @@ def _fresh_monitor() -> Iterator[None]:
     MONITOR.invalidate()
     yield
     MONITOR.invalidate()
+    # Its PostgreSQL connection would keep the test database from being dropped.
+    wakeup.stop_listener()
 
 
 @pytest.fixture
