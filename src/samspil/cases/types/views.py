@@ -365,6 +365,10 @@ def send_report(request: HttpRequest, pk: int) -> HttpResponse:
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     case = _case(request, pk)
-    programmes.social_report_acknowledge(actor=user, case=case)
-    messages.success(request, _("Receipt was acknowledged."))
+    try:
+        programmes.social_report_acknowledge(actor=user, case=case)
+    except CaseError as error:  # not a sent social report: say so rather than fail
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Receipt was acknowledged."))
     return redirect("cases:detail", pk=case.pk)
