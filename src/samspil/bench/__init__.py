@@ -15,4 +15,5 @@ BENCHMARKS: dict[str, str] = {
     "monitoring": "samspil.bench.monitoring",
     "socialsoeg": "samspil.bench.socialsoeg",
     "ukn_queue": "samspil.bench.ukn_queue",
+    "load": "samspil.bench.load",
 }

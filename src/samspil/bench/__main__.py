@@ -49,6 +49,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--scale", type=float, default=1.0,
                         help="size relative to the full run, e.g. 0.01 for a smoke run")
     parser.add_argument("--seed", type=int, default=2025, help="seed of the synthetic data")
+    parser.add_argument("--users", type=int, default=32,
+                        help="concurrent users of the load benchmark (default 32)")
+    parser.add_argument("--minutes", type=float, default=10.0,
+                        help="how long the load benchmark runs (default 10)")
     parser.add_argument("--output", type=Path,
                         default=Path(os.environ.get("SAMSPIL_VAR_DIR", BASE_DIR / "var")) / "bench",
                         help="folder for the JSON results (default: var/bench)")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -164,22 +164,14 @@ def case_queue(
     else:
         ordering = [F("opened_at").desc(), F("id").desc()]
     start = (page - 1) * page_size
-    # Whether the user may see who each case is about, decided by the same policy in the same
-    # query (an EXISTS per row) rather than a second round trip.
-    persons = readable(user, Person.objects.all(), purpose=purpose)
     found = list(
         cases.select_related("person", "municipality", "assigned_to")
         .only(*_QUEUE_ONLY)
-        .annotate(person_shown=Exists(persons.filter(pk=OuterRef("person_id"))))
         .order_by(*ordering)[start : start + page_size + 1]
     )
     has_next = len(found) > page_size
     found = found[:page_size]
-    visible = {
-        case.person.pk: case.person
-        for case in found
-        if case.person is not None and case.person_shown  # type: ignore[attr-defined]
-    }
+    visible = _visible_persons(user, found, purpose=purpose)
     # One access-log entry per record type for the whole page (access.policy.log_reads).
     log_reads(user, [*found, *visible.values()], purpose=purpose)
     rows = [
@@ -187,6 +179,27 @@ def case_queue(
         for case in found
     ]
     return QueuePage(rows=rows, number=page, page_size=page_size, has_next=has_next)
+
+
+def _visible_persons(user: Any, cases: list[Case], *, purpose: str) -> dict[int, Person]:
+    """The page's persons the user may read: one query over the page's ids, not the table.
+
+    (An EXISTS per row in the page query looks cheaper but PostgreSQL plans it as a hashed
+    subplan over every readable person: 24 ms instead of 0.2 ms at 25,000 persons.)
+    """
+    ids = {case.person_id for case in cases if case.person_id is not None}
+    if not ids:
+        return {}
+    readable_ids = set(
+        readable(user, Person.objects.filter(pk__in=ids), purpose=purpose).values_list(
+            "pk", flat=True
+        )
+    )
+    return {
+        case.person.pk: case.person
+        for case in cases
+        if case.person is not None and case.person.pk in readable_ids
+    }
 
 
 def person_visible(*, user: Any, case: Case, purpose: str = Purpose.CASEWORK) -> Person | None:
@@ -264,10 +277,15 @@ def case_types_for(*, user: Any) -> list[str]:
 
 def cases_of_person(*, user: Any, person: Any, purpose: str) -> list[Case]:
     """Readable cases where the person is the subject or a participant, newest first (logged)."""
+    # Two index lookups for the ids, then the rows by primary key: an OR across the participant
+    # join made PostgreSQL scan every case (and DISTINCT the wide rows) on each person page.
+    ids = {
+        *Case.objects.filter(person=person).values_list("pk", flat=True),
+        *CaseParticipant.objects.filter(person=person).values_list("case_id", flat=True),
+    }
     cases = list(
         readable(user, _cases(), purpose=purpose)
-        .filter(Q(person=person) | Q(participants__person=person))
-        .distinct()
+        .filter(pk__in=ids)
         .order_by("-opened_at", "-pk")
     )
     log_reads(user, cases, purpose=purpose)

@@ -138,6 +138,30 @@ def test_cases_appear_on_the_person_timeline_for_those_who_may_see_them(
     )
 
 
+def test_a_persons_timeline_lists_each_case_they_are_subject_or_participant_of_once(
+    officer, police, make_person, case
+):
+    from samspil.cases.models import CaseParticipant
+    from samspil.cases.selectors import cases_of_person
+
+    person = case.person
+    roskilde = Municipality.objects.get(code="265")
+    other = services.case_open(actor=officer, case_type="victim_followup",
+                               municipality=roskilde, person=make_person(police))
+    unrelated = services.case_open(actor=officer, case_type="victim_followup",
+                                   municipality=roskilde, person=make_person(police))
+    role = CaseParticipant._meta.get_field("role").choices[0][0]
+    CaseParticipant.objects.create(case=other, person=person, role=role)
+    CaseParticipant.objects.create(case=case, person=person, role=role)  # subject as well
+
+    found = cases_of_person(user=officer, person=person, purpose="casework")
+
+    assert sorted(c.pk for c in found) == sorted([case.pk, other.pk])
+    assert unrelated.pk not in [c.pk for c in found]
+    assert [c.pk for c in found] == [c.pk for c in sorted(
+        found, key=lambda c: (c.opened_at, c.pk), reverse=True)]
+
+
 def test_a_person_merge_moves_the_cases(officer, police, make_person, case):
     from samspil.cases.services import cases_move
 
