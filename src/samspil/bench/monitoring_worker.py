@@ -16,11 +16,14 @@ import math
 import os
 import queue
 import secrets
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,8 +31,8 @@ from typing import Any
 MQTT_HOST, MQTT_PORT = "127.0.0.1", 1883
 
 
-def _setup(folder: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+def _setup(folder: Path, database_url: str | None) -> None:
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samspil.settings")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     import django
@@ -162,13 +165,38 @@ def _measure_http(base_url: str, token: str, board: _Board, rounds: int, start: 
     return {"latency": latency, "request": request_seconds}
 
 
-def _measure_mqtt(board: _Board, rounds: int, start: Any, first_round: int) -> dict[str, Any]:
-    """The same through the Mosquitto broker and the subscriber (skipped without a broker)."""
+@contextmanager
+def _subscriber_process(topic: str) -> Iterator[None]:
+    """``samspil monitoring subscribe`` in a process of its own, as deployed: its alerts reach
+    this process's board stream only through PostgreSQL NOTIFY (or the poll)."""
+    command = [sys.executable, "-m", "samspil.cli", "monitoring", "subscribe", "--host",
+               MQTT_HOST, "--port", str(MQTT_PORT), "--topic", topic,
+               "--silence-interval", "3600"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        for line in process.stderr:
+            if "subscribed to" in line:
+                break
+        else:
+            raise RuntimeError("the subscriber process ended before it subscribed")
+        # Keep reading its log, so that a full pipe never blocks it.
+        threading.Thread(target=process.stderr.read, daemon=True).start()
+        # It logs on connecting, just before the broker confirms the subscription.
+        time.sleep(1.0)
+        yield
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _measure_mqtt(
+    board: _Board, rounds: int, start: Any, first_round: int, *, separate: bool = False
+) -> dict[str, Any]:
+    """The same through the Mosquitto broker and the subscriber (skipped without a broker):
+    in this process, or (``separate``) in a process of its own."""
     import socket
     import uuid
-
-    import paho.mqtt.client as mqtt
-    from paho.mqtt.enums import CallbackAPIVersion
 
     from samspil.monitoring.mqtt import Subscriber
 
@@ -177,11 +205,27 @@ def _measure_mqtt(board: _Board, rounds: int, start: Any, first_round: int) -> d
     except OSError as error:
         return {"skipped": f"no MQTT broker on {MQTT_HOST}:{MQTT_PORT}: {error}"}
     prefix = f"samspil-bench/{uuid.uuid4().hex}/positions"
-    subscriber = Subscriber(host=MQTT_HOST, port=MQTT_PORT, topic=f"{prefix}/#",
-                            silence_interval=3600)
+    if separate:
+        with _subscriber_process(f"{prefix}/#"):
+            return _publish_rounds(board, prefix, rounds, start, first_round)
+    subscriber = Subscriber(
+        host=MQTT_HOST, port=MQTT_PORT, topic=f"{prefix}/#", silence_interval=3600
+    )
     threading.Thread(target=subscriber.run, daemon=True).start()
     if not subscriber.subscribed.wait(10):
         return {"skipped": "the subscriber did not subscribe"}
+    try:
+        return _publish_rounds(board, prefix, rounds, start, first_round)
+    finally:
+        subscriber.stop()
+
+
+def _publish_rounds(
+    board: _Board, prefix: str, rounds: int, start: Any, first_round: int
+) -> dict[str, Any]:
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
     client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2)
     client.connect(MQTT_HOST, MQTT_PORT)
     client.loop_start()
@@ -195,8 +239,23 @@ def _measure_mqtt(board: _Board, rounds: int, start: Any, first_round: int) -> d
     finally:
         client.disconnect()
         client.loop_stop()
-        subscriber.stop()
     return {"latency": latency}
+
+
+@contextmanager
+def _poll_only() -> Iterator[None]:
+    from samspil.monitoring import wakeup
+
+    def sleep(seen: int, timeout: float) -> bool:
+        time.sleep(timeout)
+        return False
+
+    original = wakeup.wait
+    wakeup.wait = sleep  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        wakeup.wait = original  # type: ignore[assignment]
 
 
 def _summary(timings: list[float]) -> dict[str, Any]:
@@ -209,8 +268,11 @@ def _summary(timings: list[float]) -> dict[str, Any]:
 
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    # A PostgreSQL URL (a throwaway database the parent made): the MQTT subscriber then runs in
+    # a process of its own, as deployed, and its alerts reach the board through NOTIFY.
+    database_url = sys.argv[2] if len(sys.argv) > 2 else None
     with tempfile.TemporaryDirectory(prefix="samspil-bench-monitoring-") as tmp:
-        _setup(Path(tmp))
+        _setup(Path(tmp), database_url)
         from django.test.testcases import LiveServerThread, _StaticFilesHandler
         from django.utils import timezone
 
@@ -230,7 +292,12 @@ def main() -> None:
             if not board.opened.wait(10):
                 raise RuntimeError("the board's stream did not open")
             http = _measure_http(base_url, token, board, rounds, start, 0)
-            mqtt_result = _measure_mqtt(board, rounds, start, rounds)
+            mqtt_result = _measure_mqtt(
+                board, rounds, start, rounds, separate=bool(database_url)
+            )
+            # The baseline in the same run: streams that only poll (no wake-up on commit).
+            with _poll_only():
+                polled = _measure_http(base_url, token, board, rounds // 2, start, 2 * rounds)
         finally:
             board.stopped.set()
             server.terminate()
@@ -240,10 +307,16 @@ def main() -> None:
                  "path": "HTTP POST /api/v1/monitoring/positions → server-sent event on "
                          "monitoring:feed"},
         "mqtt": ({**_summary(mqtt_result["latency"]),
-                  "path": "MQTT publish (Mosquitto) → subscriber → server-sent event"}
+                  "path": "MQTT publish (Mosquitto) → subscriber "
+                          + ("in its own process → NOTIFY " if database_url else "")
+                          + "→ server-sent event"}
                  if "latency" in mqtt_result else mqtt_result),
+        "http_poll_only": {**_summary(polled["latency"]),
+                           "path": "as http, but the stream sleeps POLL_SECONDS between looks "
+                                   "(no wake-up on commit): the design before"},
         "goal_seconds": 1.0,
-        "database": "SQLite (throwaway file); ingest and board in one process",
+        "database": ("PostgreSQL (throwaway database)" if database_url
+                     else "SQLite (throwaway file); ingest and board in one process"),
         "load_average_1min": round(os.getloadavg()[0], 1),
     }
     print(json.dumps(result))

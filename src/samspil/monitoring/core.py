@@ -412,26 +412,28 @@ class Evaluator:
             ):
                 hits.setdefault(tagged[row], {})[zone] = (inside, beyond)
         alerts: list[Alert] = []
+        feed_tag = self._feed_tag
+        proximity = self._proximity
         for k, ((number, instant, role), x, y) in enumerate(
             zip(picked, fx.tolist(), fy.tolist(), strict=True)
         ):
             position = batch[number]
             fix = _Fix(instant, position.time, x, y)
-            raised: list[Alert] = []
+            # This position's alerts are appended from here on; sorted among themselves below.
+            mark = len(alerts)
             # One device may be the tag of one order and the protected device of another (two
             # people under orders against each other), so both roles are evaluated.
             if role.tag is not None:
-                self._feed_tag(role.tag, position, fix, hits.get(k), raised)
+                feed_tag(role.tag, position, fix, hits.get(k) if hits else None, alerts)
             for state in role.protecting:
-                if state.counts(instant):
+                if state.valid_from <= instant < state.valid_to:
                     state.last_protected = fix
-                    alert = self._proximity(state, fix, state.last_tag, position.device_id)
-                    if alert is not None:
-                        raised.append(alert)
-            if raised:
-                if len(raised) > 1:
-                    raised.sort(key=Alert.sort_key)
-                alerts.extend(raised)
+                    if state.last_tag is not None:
+                        alert = proximity(state, fix, state.last_tag, position.device_id)
+                        if alert is not None:
+                            alerts.append(alert)
+            if len(alerts) - mark > 1:
+                alerts[mark:] = sorted(alerts[mark:], key=Alert.sort_key)
         return alerts
 
     def check_silence(self, now: datetime) -> list[Alert]:
@@ -468,9 +470,16 @@ class Evaluator:
         alerts: list[Alert],
     ) -> None:
         instant = fix.instant
-        counting = [state for state in index.orders if state.valid_from <= instant < state.valid_to]
-        if not counting:
-            return
+        counting = index.orders
+        if len(counting) == 1:
+            # Most tags are under one order: no new list per position.
+            only = counting[0]
+            if not only.valid_from <= instant < only.valid_to:
+                return
+        else:
+            counting = [state for state in counting if state.valid_from <= instant < state.valid_to]
+            if not counting:
+                return
         device_id = position.device_id
         # Exits first, from the zones we are inside. A zone the screening did not pair with this
         # fix lies beyond its band.
@@ -527,7 +536,7 @@ class Evaluator:
                 alerts.append(self._alert(fix, state.order, AlertType.TAMPER, position))
             state.tampered = tampered
 
-            if state.watches_proximity:
+            if state.watches_proximity and state.last_protected is not None:
                 alert = self._proximity(state, fix, state.last_protected, device_id)
                 if alert is not None:
                     alerts.append(alert)
