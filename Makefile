@@ -82,7 +82,9 @@ bench: setup
 # API fuzzing (docs/SECURITY.md): the suite's fuzz test, larger and with a fresh random seed
 # (printed, and written to var/bench/fuzz.json; FUZZ_SEED=n repeats a run).
 FUZZ_EXAMPLES ?= 8
-FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+ifeq ($(origin FUZZ_SEED), undefined)
+FUZZ_SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+endif
 fuzz: setup
 	@echo "API fuzzing: $(FUZZ_EXAMPLES) examples per operation and role, seed $(FUZZ_SEED)"
 	@SAMSPIL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SAMSPIL_FUZZ_SEED=$(FUZZ_SEED) \

@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "samspil.web.schema.add_error_responses",
+        "samspil.web.schema.allow_empty_query_values",
     ],
 }
 

@@ -69,3 +69,15 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
             if takes_input:
                 responses.setdefault("404", _error("No such record the caller may see.", "Error"))
     return result
+
+
+def allow_empty_query_values(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """An optional query parameter sent empty (`?municipality=`) counts as not given: DRF reads a
+    query string like an HTML form, where an empty optional field is absent. Say so in the schema,
+    rather than claim `minLength: 1` or an enum the API does not hold such a value to."""
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    return result

@@ -54,6 +54,7 @@ class FuzzResult:
     statuses: Counter[int] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     operations: int = 0
+    writes_accepted: int = 0  # unsafe requests answered 2xx: the fuzzer changed something
 
     @property
     def total(self) -> int:
@@ -65,6 +66,7 @@ class FuzzResult:
             "operations": self.operations,
             "requests_by_role": dict(self.requests),
             "responses_by_status": {str(code): n for code, n in sorted(self.statuses.items())},
+            "writes_accepted": self.writes_accepted,
             "failures": len(self.failures),
         }
 
@@ -175,6 +177,8 @@ def _fuzz_operation(
         response = case.call(app=app, cookies=credentials.cookies, headers=credentials.headers)
         result.requests[role] += 1
         result.statuses[response.status_code] += 1
+        if case.method.upper() != "GET" and 200 <= response.status_code < 300:
+            result.writes_accepted += 1
         # A form or multipart body carries only strings: a negated type (a number, a null) does
         # not survive the encoding, so only JSON bodies are held to rejecting negative data.
         typed = case.media_type in (None, "application/json")

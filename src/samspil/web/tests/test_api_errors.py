@@ -52,3 +52,12 @@ def test_every_operation_documents_its_error_answers():
             assert {"401", "403"} <= codes, (method, path)
             if operation.get("parameters") or "requestBody" in operation or method != "get":
                 assert {"400", "404"} <= codes, (method, path)
+
+
+def test_an_empty_optional_query_value_is_documented_as_not_given(client_for, officer):
+    document = yaml.safe_load((settings.BASE_DIR / "docs" / "openapi.yaml").read_text())
+    plans = document["paths"]["/api/v1/plans"]["get"]["parameters"]
+    assert all(p["allowEmptyValue"] for p in plans if p["in"] == "query")
+    client = client_for(officer)
+    everything = client.get("/api/v1/plans").json()
+    assert client.get("/api/v1/plans", {"municipality": "", "year": ""}).json() == everything
