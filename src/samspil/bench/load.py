@@ -34,7 +34,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -43,11 +42,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+BASE_DIR = Path(__file__).resolve().parents[3]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/samspil_bench_load"
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 TARGET_P95_MS = 300.0
 MEMORY_GROWTH_LIMIT_PCT = 10.0
 SAMPLE_SECONDS = 10.0
+BASELINE_SECONDS = 60.0  # at most; a tenth of a short run
 SPAWN_RATE = 8
 ANALYSTS = 2  # the locustfile's Analyst.fixed_count: the rest of the users are officers
 # A user reads what the page shows before the next click: 1–3 s between requests.
@@ -80,42 +81,45 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         ):
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         server_version = admin.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-    with tempfile.TemporaryDirectory(prefix="samspil-bench-load-") as var_dir:
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "SAMSPIL_VAR_DIR": var_dir,
-            "SAMSPIL_DEBUG": "false",
-        }
-        plan = Path(var_dir) / "plan.json"
-        command = [
-            sys.executable,
-            "-m",
-            "samspil.bench.load",
-            "--prepare",
-            "--plan",
-            str(plan),
-            "--scale",
-            str(args.scale),
-            "--seed",
-            str(args.seed),
-            "--users",
-            str(users),
-        ]
-        completed = subprocess.run(
-            command, env=env, capture_output=True, text=True, check=False, timeout=3 * 3600
-        )
-        if completed.returncode != 0:
-            raise RuntimeError(f"load prepare failed:\n{completed.stderr[-4000:]}")
-        prepared: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
-        result = drive(
-            env=env,
-            plan=plan,
-            users=users,
-            minutes=minutes,
-            workers=_workers(),
-            folder=Path(var_dir),
-        )
+    # The run's own var dir (keys, collected static files, plan, locust's output), kept like the
+    # database: collecting the static files again takes minutes on a busy machine.
+    var_dir = Path(os.environ.get("SAMSPIL_VAR_DIR", BASE_DIR / "var")) / "bench-load"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SAMSPIL_VAR_DIR": str(var_dir),
+        "SAMSPIL_DEBUG": "false",
+    }
+    plan = var_dir / "plan.json"
+    command = [
+        sys.executable,
+        "-m",
+        "samspil.bench.load",
+        "--prepare",
+        "--plan",
+        str(plan),
+        "--scale",
+        str(args.scale),
+        "--seed",
+        str(args.seed),
+        "--users",
+        str(users),
+    ]
+    completed = subprocess.run(
+        command, env=env, capture_output=True, text=True, check=False, timeout=3 * 3600
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"load prepare failed:\n{completed.stderr[-4000:]}")
+    prepared: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    result = drive(
+        env=env,
+        plan=plan,
+        users=users,
+        minutes=minutes,
+        workers=_workers(),
+        folder=var_dir,
+    )
     result = {"database": name, "server_version": server_version, **prepared, **result}
     result["within_target"] = (
         result["failures"] == 0
@@ -162,17 +166,31 @@ def _serve(env: dict[str, str], workers: int, log: Path) -> tuple[subprocess.Pop
     raise RuntimeError(f"the server did not start:\n{log.read_text()[-4000:]}")
 
 
-class MemorySampler(threading.Thread):
-    """Every SAMPLE_SECONDS: seconds since start, master RSS and summed worker RSS (MiB)."""
+class ServerSampler(threading.Thread):
+    """Every SAMPLE_SECONDS: seconds since start, master RSS and summed worker RSS (MiB); and the
+    CPU time the workers and the database's backends for them have used, which says what a
+    request costs whatever else the machine is busy with."""
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, database_url: str) -> None:
         super().__init__(daemon=True)
         self.pid = pid
+        self.database_url = database_url
         self.samples: list[tuple[float, float, float]] = []
         self.worker_pids: set[int] = set()
+        # pid -> (CPU seconds when first seen, when last seen)
+        self.cpu: dict[str, dict[int, tuple[float, float]]] = {"server": {}, "database": {}}
         self.stopping = threading.Event()
 
-    def sample(self, started: float) -> None:
+    def _cpu(self, kind: str, process: Any) -> None:
+        times = process.cpu_times()
+        used = times.user + times.system
+        first = self.cpu[kind].get(process.pid, (used, used))[0]
+        self.cpu[kind][process.pid] = (first, used)
+
+    def cpu_seconds(self, kind: str) -> float:
+        return sum(last - first for first, last in self.cpu[kind].values())
+
+    def sample(self, started: float, database: Any) -> None:
         import psutil
 
         master = psutil.Process(self.pid)
@@ -180,8 +198,18 @@ class MemorySampler(threading.Thread):
         for child in master.children(recursive=True):
             try:
                 workers += child.memory_info().rss
+                self._cpu("server", child)
                 self.worker_pids.add(child.pid)
             except psutil.NoSuchProcess:
+                continue
+        backends = database.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        ).fetchall()
+        for (pid,) in backends:
+            try:
+                self._cpu("database", psutil.Process(pid))
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
         mib = 1024 * 1024
         self.samples.append(
@@ -193,10 +221,15 @@ class MemorySampler(threading.Thread):
         )
 
     def run(self) -> None:
+        import psycopg
+
         started = time.monotonic()
-        while not self.stopping.is_set():
-            self.sample(started)
-            self.stopping.wait(SAMPLE_SECONDS)
+        url = self.database_url.replace("postgres://", "postgresql://", 1)
+        with psycopg.connect(url, autocommit=True) as database:
+            while not self.stopping.is_set():
+                self.sample(started, database)
+                self.stopping.wait(SAMPLE_SECONDS)
+            self.sample(started, database)
 
 
 def memory_growth(samples: list[tuple[float, float, float]], seconds: float) -> dict[str, Any]:
@@ -302,7 +335,14 @@ def read_locust_stats(prefix: Path) -> dict[str, Any]:
 
 
 def run_locust(
-    *, host: str, plan: Path, users: int, seconds: float, prefix: Path, spawn_rate: int = SPAWN_RATE
+    *,
+    host: str,
+    plan: Path,
+    users: int,
+    seconds: float,
+    prefix: Path,
+    spawn_rate: int = SPAWN_RATE,
+    user_class: str = "",
 ) -> subprocess.CompletedProcess[str]:
     command = [
         sys.executable,
@@ -328,6 +368,7 @@ def run_locust(
         "10",
         "--loglevel",
         "WARNING",
+        *([user_class] if user_class else []),
     ]
     env = {**os.environ, "SAMSPIL_LOAD_PLAN": str(plan)}
     # Locust exits 1 when a request failed: the counts say so, the exit code is not an error.
@@ -336,28 +377,66 @@ def run_locust(
     )
 
 
+def _phase(
+    *,
+    host: str,
+    plan: Path,
+    users: int,
+    seconds: float,
+    prefix: Path,
+    server_pid: int,
+    database_url: str,
+    user_class: str = "",
+) -> tuple[dict[str, Any], ServerSampler]:
+    sampler = ServerSampler(server_pid, database_url)
+    sampler.start()
+    completed = run_locust(
+        host=host, plan=plan, users=users, seconds=seconds, prefix=prefix, user_class=user_class
+    )
+    sampler.stopping.set()
+    sampler.join()
+    if not Path(f"{prefix}.json").exists():
+        raise RuntimeError(f"locust wrote no statistics:\n{completed.stderr[-4000:]}")
+    stats = read_locust_stats(prefix)
+    requests = max(1, stats["overall"]["requests"])
+    stats["cpu_ms_per_request"] = {
+        "server": round(1000 * sampler.cpu_seconds("server") / requests, 1),
+        "database": round(1000 * sampler.cpu_seconds("database") / requests, 1),
+    }
+    return stats, sampler
+
+
 def drive(
     *, env: dict[str, str], plan: Path, users: int, minutes: float, workers: int, folder: Path
 ) -> dict[str, Any]:
+    """A single officer first (the same machine, minutes apart: the baseline the full run's
+    latencies are compared with), then `users` users for `minutes`."""
     seconds = minutes * 60
+    baseline_seconds = min(BASELINE_SECONDS, max(10.0, seconds / 10))
+    for stale in folder.glob("locust*"):  # a previous run's output must not pass for this one's
+        stale.unlink()
     server, host = _serve(env, workers, folder / "server.log")
-    sampler = MemorySampler(server.pid)
+    common: dict[str, Any] = {
+        "host": host,
+        "plan": plan,
+        "server_pid": server.pid,
+        "database_url": env["DATABASE_URL"],
+    }
     load_before = [round(x, 2) for x in os.getloadavg()]
     try:
-        sampler.start()
-        clock = time.perf_counter()
-        completed = run_locust(
-            host=host, plan=plan, users=users, seconds=seconds, prefix=folder / "locust"
+        baseline, _ = _phase(
+            **common,
+            users=1,
+            seconds=baseline_seconds,
+            prefix=folder / "locust-baseline",
+            user_class="Officer",
         )
+        clock = time.perf_counter()
+        stats, sampler = _phase(**common, users=users, seconds=seconds, prefix=folder / "locust")
         elapsed = time.perf_counter() - clock
-        sampler.stopping.set()
-        sampler.join()
     finally:
         server.terminate()
         server.wait(timeout=60)
-    if not (folder / "locust.json").exists():
-        raise RuntimeError(f"locust wrote no statistics:\n{completed.stderr[-4000:]}")
-    stats = read_locust_stats(folder / "locust")
     overall = stats["overall"]
     return {
         "users": users,
@@ -375,6 +454,17 @@ def drive(
         "overall": overall,
         "endpoints": stats["endpoints"],
         "failure_kinds": stats["failure_kinds"],
+        "cpu_ms_per_request": stats["cpu_ms_per_request"],
+        "single_user_baseline": {
+            "seconds": baseline_seconds,
+            "overall": baseline["overall"],
+            "endpoints": baseline["endpoints"],
+            "cpu_ms_per_request": baseline["cpu_ms_per_request"],
+            "failures": baseline["overall"]["failures"],
+        },
+        "p50_ratio_to_single_user": round(
+            overall["p50_ms"] / max(1.0, baseline["overall"]["p50_ms"]), 2
+        ),
         "memory": {
             **memory_growth(sampler.samples, seconds),
             "limit_pct": MEMORY_GROWTH_LIMIT_PCT,
@@ -618,7 +708,10 @@ def prepare(scale: float, seed: int, users: int, plan: Path) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     # The page's static URLs need the manifest of collected files (into the run's var dir).
-    call_command("collectstatic", interactive=False, verbosity=0)
+    if not (
+        Path(os.environ.get("SAMSPIL_VAR_DIR", "var")) / "static" / "staticfiles.json"
+    ).exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
     written = plan_write(plan, organisation=organisation, users=users, wait=WAIT_SECONDS, seed=seed)
     return {"rows": want, "seed_seconds": seed_seconds, "screenings_added": added, **written}
 

@@ -41,5 +41,9 @@ class Command(BaseCommand):
                 "threads": 4,
                 "accesslog": "-",
                 "timeout": 120,
+                # Longer than a reverse proxy's (or a browser's) idle reuse of a connection:
+                # gunicorn's 2 s default closes sockets the client is just reusing, and the
+                # request is lost ("connection reset"; a 502 behind a proxy).
+                "keepalive": env_int("SAMSPIL_KEEPALIVE_SECONDS", 75, minimum=1),
             }
         ).run()
