@@ -2,8 +2,9 @@
 
 The replay contract (docs: monitoring replay format, version 1) demands that a replay gives
 exactly what the live evaluation gave, so there is one evaluator and both feed it: the replay
-sorts a recorded track and feeds it position by position, the live monitor feeds positions as
-they arrive and calls ``check_silence`` on a clock. No Django and no ORM here.
+sorts a recorded track and feeds it in batches, the live monitor feeds each ingest batch as it
+arrives and calls ``check_silence`` on a clock. A batch gives exactly the alerts of its positions
+fed one at a time (``Evaluator``). No Django and no ORM here.
 
 Time is compared as instants: every datetime is normalised to UTC before it is compared or
 subtracted, because Python compares two datetimes that share a tzinfo object (a ``ZoneInfo``, say)
