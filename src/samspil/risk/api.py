@@ -42,8 +42,10 @@ class HitSerializer(serializers.Serializer):
     )
 
 
-def _hit(request: Request, pk: Any) -> Hit:
+def _hit(request: Request, pk: Any, *, decide: bool = False) -> Hit:
     try:
+        if decide:
+            return selectors.hit_to_decide(user=request.user, pk=pk)
         return selectors.hit_get(user=request.user, pk=pk)
     except Hit.DoesNotExist:
         raise NotFound from None
@@ -137,7 +139,7 @@ class HitSendReportApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         hit = services.hit_send_social_report(
-            actor=request.user, hit=_hit(request, pk),
+            actor=request.user, hit=_hit(request, pk, decide=True),
             concern_text=serializer.validated_data["concern_text"],
         )
         return Response(self.OutputSerializer(hit).data)
@@ -155,7 +157,7 @@ class HitDismissApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        hit = services.hit_dismiss(actor=request.user, hit=_hit(request, pk),
+        hit = services.hit_dismiss(actor=request.user, hit=_hit(request, pk, decide=True),
                                    reason=serializer.validated_data["reason"])
         return Response(self.OutputSerializer(hit).data)
 

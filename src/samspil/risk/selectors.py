@@ -73,6 +73,15 @@ def hit_get(*, user: Any, pk: Any) -> Hit:
     return read_one(user, _hits(), pk=pk, purpose=Purpose.SCREENING)
 
 
+def hit_to_decide(*, user: Any, pk: Any) -> Hit:
+    """A hit the user's organisation may decide: its own. A disclosure lets another organisation
+    read a hit, never dismiss it or send its social report."""
+    hit = hit_get(user=user, pk=pk)
+    if hit.owner_organisation_id != user.organisation_id:
+        _refuse(user, "risk.hit", _("Only the police that screened the family can decide the hit."))
+    return hit
+
+
 @dataclass(frozen=True)
 class RoleLine:
     person_id: int

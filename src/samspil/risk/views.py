@@ -77,7 +77,7 @@ def hit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals_as_403
 @require_POST
 def hit_report(request: HttpRequest, pk: int) -> HttpResponse:
-    hit = selectors.hit_get(user=request.user, pk=pk)
+    hit = selectors.hit_to_decide(user=request.user, pk=pk)
     form = SendReportForm(request.POST)
     if form.is_valid():
         try:
@@ -95,7 +95,7 @@ def hit_report(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals_as_403
 @require_POST
 def hit_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
-    hit = selectors.hit_get(user=request.user, pk=pk)
+    hit = selectors.hit_to_decide(user=request.user, pk=pk)
     form = DismissForm(request.POST)
     if form.is_valid():
         try:

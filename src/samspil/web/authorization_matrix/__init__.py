@@ -48,6 +48,9 @@ class Entry:
     args: Mapping[str, str] = field(default_factory=dict)
     # Query parameters, written like args (a list or report that needs one to answer at all).
     query: Mapping[str, str] = field(default_factory=dict)
+    # A valid request body for an unsafe method, written like args, so that an allowed role gets
+    # past the validation and the cell shows the real decision; without one the body is empty.
+    body: Mapping[str, str] = field(default_factory=dict)
     note: str = ""
 
     @property
@@ -56,7 +59,7 @@ class Entry:
 
     @property
     def subject(self) -> str | None:
-        for value in (*self.args.values(), *self.query.values()):
+        for value in (*self.args.values(), *self.query.values(), *self.body.values()):
             if not value.startswith("="):
                 return value.split(".", 1)[0]
         return None

@@ -171,8 +171,8 @@ def world(
 
 def _resolve(
     world: World, entry: Entry, role: str, variant: str
-) -> tuple[dict[str, Any], dict[str, Any], Any]:
-    """The URL arguments and query of the cell, and its subject record."""
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], Any]:
+    """The URL arguments, query and body of the cell, and its subject record."""
     holder = role if role in ALL else ALL[0]
     subject = None
 
@@ -192,7 +192,8 @@ def _resolve(
 
     kwargs = {name: value_of(spec) for name, spec in entry.args.items()}
     query = {name: value_of(spec) for name, spec in entry.query.items()}
-    return kwargs, query, subject
+    body = {name: value_of(spec) for name, spec in entry.body.items()}
+    return kwargs, query, body, subject
 
 
 def _counted_tables() -> list[str]:
@@ -223,14 +224,13 @@ def _state(record: Any) -> dict[str, Any] | None:
     return model_to_dict(fresh) if fresh is not None else None
 
 
-def _request(client: Client, entry: Entry, url: str) -> Any:
-    api = url.startswith("/api/")
+def _request(client: Client, entry: Entry, url: str, body: dict[str, Any]) -> Any:
     method = entry.method.lower()
     if method == "get":
         return client.get(url)
-    if api:
-        return getattr(client, method)(url, data=json.dumps({}), content_type="application/json")
-    return getattr(client, method)(url, data={})
+    if url.startswith("/api/"):
+        return getattr(client, method)(url, data=json.dumps(body), content_type="application/json")
+    return getattr(client, method)(url, data=body)
 
 
 def _body(response: Any) -> str:
@@ -273,7 +273,7 @@ def test_cell(cell: Cell, world: tuple[World, dict[str, Client], dict[str, str]]
     client.cookies = SimpleCookie(cookies[cell.role])
     entry = cell.entry
     try:
-        kwargs, query, subject = _resolve(built, entry, cell.role, cell.variant or OWN)
+        kwargs, query, body, subject = _resolve(built, entry, cell.role, cell.variant or OWN)
     except LookupError:
         if not OBSERVE:
             raise
@@ -284,12 +284,12 @@ def test_cell(cell: Cell, world: tuple[World, dict[str, Client], dict[str, str]]
         url += "?" + urlencode(query)
     unsafe = entry.method != "GET"
     refused = cell.expected in REFUSALS or (cell.role == ANONYMOUS and cell.expected == 302)
-    # A refused or invalid unsafe request must write nothing (an empty body is never valid).
+    # A refused or invalid unsafe request must write nothing.
     unchanged = unsafe and (refused or 400 <= cell.expected < 500)
     if unchanged:
         counts, state = _row_counts(), _state(subject)
 
-    response = _request(client, entry, url)
+    response = _request(client, entry, url, body)
     body = _body(response)
 
     if OBSERVE:
