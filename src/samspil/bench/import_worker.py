@@ -138,11 +138,14 @@ def main() -> None:
         "rows": rows,
         "import_seconds": round(seconds, 2),
         "rows_per_second": round(rows / seconds),
+        "path": result.path,
+        "bulk_tables": result.bulk_tables,
         "phases_seconds": _durations(started, seen, ended),
         "tables_after": tables,
         "reimport_seconds": round(again, 2),
         "reimport_changed_rows": sum((c.created or 0) + (c.updated or 0)
                                      for c in second.counts.values()),
+        "reimport_path": second.path,
     }
     if bad is not None:
         output["one_bad_row"] = bad

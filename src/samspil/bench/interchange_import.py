@@ -126,6 +126,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "postgresql_rows_per_second": pg["rows_per_second"],
         "postgresql_bare_copy_seconds": pg["baseline_seconds"],
         "postgresql_ratio_to_bare_copy": pg["ratio_to_baseline"],
+        "postgresql_path": pg.get("path"),
         "postgresql_incident_rules_seconds": rules,
         "postgresql_ratio_without_incident_rules": round(
             (pg["import_seconds"] - rules) / pg["baseline_seconds"], 2),

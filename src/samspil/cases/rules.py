@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from samspil.cases.models import Case
@@ -41,11 +42,25 @@ def needs_ukn_screening(role: str, age: int) -> bool:
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
-    limit = connection.features.max_query_params or 5000
-    size = max(100, min(5000, limit - 100))
+    if connection.vendor == "postgresql":
+        size = 50_000  # one array parameter per chunk (see _in), so no parameter limit
+    else:
+        limit = connection.features.max_query_params or 5000
+        size = max(100, min(5000, limit - 100))
     unique = sorted(set(ids))
     for start in range(0, len(unique), size):
         yield unique[start : start + size]
+
+
+def _in(ids: list[int]) -> Any:
+    """The right-hand side of `incident_id__in`: one array parameter on PostgreSQL.
+
+    Why: Django prepares every element of an IN list in Python, and psycopg then splices them
+    into the query text one by one; for a bulk import that was most of the rules' time.
+    """
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return ids
 
 
 def _opened_at(source: str, reported_at: datetime, now: datetime) -> datetime:
@@ -56,7 +71,7 @@ def _opened_at(source: str, reported_at: datetime, now: datetime) -> datetime:
 
 def _existing(case_type: str, incident_ids: list[int]) -> set[tuple[int, int]]:
     return set(
-        Case.objects.filter(case_type=case_type, incident_id__in=incident_ids).values_list(
+        Case.objects.filter(case_type=case_type, incident_id__in=_in(incident_ids)).values_list(
             "incident_id", "person_id"
         )
     )
@@ -70,7 +85,7 @@ def ukn_screening_rule(*, incident_ids: Sequence[int], actor: Any | None) -> Non
         rows = (
             # Only conditions on the involvement itself in SQL: with conditions on the person,
             # SQLite's planner drives the query from the persons table (hours on a big import).
-            Involvement.objects.filter(incident_id__in=chunk, role__in=("suspect", "charged"))
+            Involvement.objects.filter(incident_id__in=_in(chunk), role__in=("suspect", "charged"))
             .exclude(incident__category__crime_class="none")
             .values_list(
                 "incident_id", "person_id", "role", "person__birth_date",
@@ -109,7 +124,8 @@ def victim_followup_rule(*, incident_ids: Sequence[int], actor: Any | None) -> N
     for chunk in _chunks(incident_ids):
         rows = (
             Involvement.objects.filter(
-                incident_id__in=chunk, role="victim", incident__category__code=DOMESTIC_VIOLENCE
+                incident_id__in=_in(chunk), role="victim",
+                incident__category__code=DOMESTIC_VIOLENCE,
             )
             .values_list(
                 "incident_id", "person_id", "person__owner_organisation_id",

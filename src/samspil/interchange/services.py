@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -167,7 +167,7 @@ def _set_based_write(bundle: Bundle, organisation: Organisation, writer: Writer,
     try:
         result.counts = importer.run()
         _refresh_statistics(writer, result, set_based.tables_of(set(bundle.files)))
-    except (set_based.NotSetBased, DatabaseError, connection.Database.Error):
+    except (set_based.NotSetBased, *set_based.DATABASE_ERRORS):
         # Database errors too: COPY refuses a row with the wrong number of fields, a cast a
         # date that is not real; the row-by-row path words them.
         writer.close(drop=False)

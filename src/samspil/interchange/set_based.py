@@ -26,7 +26,8 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
+import psycopg
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from samspil.interchange.bulk import BulkMode
@@ -56,6 +57,10 @@ _OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"
 # Plain decimals only: Python's float() also reads "1e1", "nan", " 12", "1_0"; such (rare) values
 # take the row-by-row path rather than risk PostgreSQL reading them differently.
 _NUMBER = r"^-?\d{1,3}(\.\d{1,15})?$"
+
+
+# Django's own errors, and the driver's: COPY and the raw cursor raise psycopg's directly.
+DATABASE_ERRORS = (DatabaseError, psycopg.Error)
 
 
 class NotSetBased(Exception):
@@ -319,7 +324,7 @@ class SetBasedImport:
                 for table, rows in planned.items():
                     if bulk_wanted(cursor, table, rows):
                         bulk.set_aside(table)
-        except (DatabaseError, connection.Database.Error):
+        except DATABASE_ERRORS:
             # PostgreSQL refuses to alter a table while this transaction still owes it checks
             # (rows written before the import, in the same transaction): then no bulk mode.
             return BulkMode(cursor)
