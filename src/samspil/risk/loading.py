@@ -26,6 +26,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
 
@@ -58,7 +59,10 @@ def _copy_csv(queryset: QuerySet[Any]) -> bytes:
 def frame(queryset: QuerySet[Any], schema: dict[str, Any]) -> pl.DataFrame:
     """Run a ``values_list`` queryset whose columns are, in order, those of ``schema``."""
     if connection.vendor == "postgresql":
-        data = _copy_csv(queryset)
+        try:
+            data = _copy_csv(queryset)
+        except EmptyResultSet:  # e.g. ``role__in=[]``: a rule set that counts no role
+            return pl.DataFrame(schema=schema)
         if not data:
             return pl.DataFrame(schema=schema)
         return pl.read_csv(data, has_header=False, schema=schema)

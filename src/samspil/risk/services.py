@@ -15,11 +15,13 @@ re-screening overwritten by the run's (older) result; the next run sets it right
 from __future__ import annotations
 
 import logging
+import operator
 import time
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import reduce
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -262,8 +264,10 @@ def _apply(
     owner: Organisation,
     version: RuleSetVersion,
     run: ScreeningRun | None,
+    existing: Mapping[int, ExistingHit],
 ) -> Counter[str]:
-    """Write the create/update/reopen decisions in bulk; leaves write nothing."""
+    """Write the create/update/reopen decisions in bulk; leaves write nothing. ``existing``:
+    the stored hits the decisions were taken on, by id (their members as stored)."""
     counts = _decision_counts(decisions)
     now = timezone.now()
     creates = [d for d in decisions if d.action == Decide.CREATE]
@@ -292,15 +296,20 @@ def _apply(
         persons += more_persons
         incidents += more_incidents
 
-    changed: list[Hit] = []
-    ids = [d.existing_hit_id for d in changes if d.existing_hit_id is not None]
+    # An update changes only the result: written on stand-ins, without loading the hit first.
+    # A reopening also sets the decision aside, so it loads the hit (under a row lock).
+    updated: list[Hit] = []
+    reopened: list[Hit] = []
+    ids = [d.existing_hit_id for d in changes if d.action == Decide.REOPEN]
     locked: dict[int, Hit] = {}
     for chunk in _chunks(ids):
         locked.update(Hit.objects.select_for_update().in_bulk(list(chunk)))
+    stale_children: list[Q] = []
+    stale_incidents: list[Q] = []
     for decision in changes:
         assert decision.hit is not None and decision.existing_hit_id is not None
-        hit = locked[decision.existing_hit_id]
         if decision.action == Decide.REOPEN:
+            hit = locked[decision.existing_hit_id]
             hit.previous_decision = {
                 "status": hit.status,
                 "decided_by": hit.decided_by_id,
@@ -314,25 +323,51 @@ def _apply(
             hit.decided_at = None
             hit.decision_reason = ""
             hit.reopened_at = now
+            reopened.append(hit)
+        else:
+            hit = Hit(pk=decision.existing_hit_id)
+            updated.append(hit)
         _fill(hit, decision.hit, version, run)
         hit.updated_at = now  # bulk_update does not touch auto_now fields
-        changed.append(hit)
-        more_persons, more_incidents = _members(hit.pk, decision.hit)
-        persons += more_persons
-        incidents += more_incidents
-    if changed:
+        # The members change by difference (usually one new incident): the caregivers are the
+        # family's identity and never change; children and incidents that left are deleted,
+        # the rest written (an incident's weight may differ under another rule set).
+        before = existing[decision.existing_hit_id]
+        gone_children = before.child_ids - set(decision.hit.child_ids)
+        if gone_children:
+            stale_children.append(Q(hit_id=hit.pk, person_id__in=sorted(gone_children)))
+        gone_incidents = before.incident_ids - set(decision.hit.incident_ids)
+        if gone_incidents:
+            stale_incidents.append(Q(hit_id=hit.pk, incident_id__in=sorted(gone_incidents)))
+        persons += [
+            HitPerson(hit_id=hit.pk, person_id=p, role=HitPersonRole.CHILD)
+            for p in decision.hit.child_ids
+            if p not in before.child_ids
+        ]
+        incidents += [
+            HitIncident(hit_id=hit.pk, incident_id=item.incident_id, weight=item.weight)
+            for item in decision.hit.explanation
+        ]
+    result_fields = ["rule_set_version", "clause", "score", "child_count", "as_of",
+                     "explanation", "last_run", "updated_at"]
+    if updated:
+        Hit.objects.bulk_update(updated, result_fields, batch_size=500)
+    if reopened:
         Hit.objects.bulk_update(
-            changed,
+            reopened,
             ["status", "decided_by", "decided_at", "decision_reason", "reopened_at",
-             "previous_decision", "rule_set_version", "clause", "score", "child_count", "as_of",
-             "explanation", "last_run", "updated_at"],
+             "previous_decision", *result_fields],
             batch_size=500,
         )
-        for chunk in _chunks([h.pk for h in changed]):
-            HitPerson.objects.filter(hit_id__in=chunk).delete()
-            HitIncident.objects.filter(hit_id__in=chunk).delete()
+    for stale in _chunks(stale_children, 500):
+        HitPerson.objects.filter(reduce(operator.or_, stale), role=HitPersonRole.CHILD).delete()
+    for stale in _chunks(stale_incidents, 500):
+        HitIncident.objects.filter(reduce(operator.or_, stale)).delete()
     HitPerson.objects.bulk_create(persons, batch_size=_BATCH * 2)
-    HitIncident.objects.bulk_create(incidents, batch_size=_BATCH * 2)
+    HitIncident.objects.bulk_create(
+        incidents, batch_size=_BATCH * 2, update_conflicts=True,
+        unique_fields=["hit", "incident"], update_fields=["weight"],
+    )
     return counts
 
 
@@ -435,7 +470,7 @@ def screening_run(
         triggered_by=actor_arg, started_at=started_at,
     )
     counts = _apply(decisions=decisions, district=district, owner=owner, version=version,
-                    run=run)
+                    run=run, existing={h.hit_id: h for h in existing})
     run.families_found = len(hits)
     run.hits_created = counts["created"]
     run.hits_updated = counts["updated"]
@@ -515,8 +550,8 @@ def _rescreen(
         return
     district, owner_id = _lock_district(district_id)
     keys = [family_key_text(k) for k in families]
-    decisions = reconcile(rule_set, touched.touched_hits(district_id, keys), results,
-                          screened_families=families)
+    existing = touched.touched_hits(district_id, keys)
+    decisions = reconcile(rule_set, existing, results, screened_families=families)
     if not any(d.action != Decide.LEAVE for d in decisions):
         return
     if owner_id is None:
@@ -538,7 +573,7 @@ def _rescreen(
                 **counts},
     )
     _apply(decisions=decisions, district=district, owner=Organisation(pk=owner_id),
-           version=model, run=run)
+           version=model, run=run, existing={h.hit_id: h for h in existing})
     audit_record(
         actor=actor_arg, actor_username="" if actor_arg else SCHEDULE_ACTOR,
         action=Action.CREATE, obj=run, purpose=Purpose.SCREENING,
