@@ -246,6 +246,24 @@ def _body(response: Any) -> str:
     return response.content.decode("utf-8", errors="replace")
 
 
+@pytest.mark.django_db
+def test_a_dash_stands_only_where_the_world_has_no_record(
+    world: tuple[World, dict[str, Client], dict[str, str]],
+) -> None:
+    """A "-" skips a cell; it must not hide a record the world has (and so a cell never run)."""
+    built = world[0]
+    hidden = []
+    for entry in ENTRIES:
+        if entry.subject is None:
+            continue
+        for role in ALL:
+            answers = entry.answer_for(role).split()
+            for variant, answer in zip(VARIANTS, answers, strict=True):
+                if answer == "-" and built.record(entry.subject, variant, role) is not None:
+                    hidden.append(f"{entry.name} {entry.method} {role} {variant}")
+    assert not hidden, f"Cells marked '-' although the world has the record: {hidden}"
+
+
 def _observe(cell: Cell, status: str) -> None:
     assert OBSERVE
     with open(OBSERVE, "a", encoding="utf-8") as out:
