@@ -176,6 +176,8 @@ class ServerSampler(threading.Thread):
         self.pid = pid
         self.database_url = database_url
         self.samples: list[tuple[float, float, float]] = []
+        # The machine's 1-minute load average at each sample: how busy it was during the run.
+        self.load_averages: list[float] = []
         self.worker_pids: set[int] = set()
         # pid -> (CPU seconds when first seen, when last seen)
         self.cpu: dict[str, dict[int, tuple[float, float]]] = {"server": {}, "database": {}}
@@ -212,6 +214,7 @@ class ServerSampler(threading.Thread):
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
         mib = 1024 * 1024
+        self.load_averages.append(round(os.getloadavg()[0], 2))
         self.samples.append(
             (
                 round(time.monotonic() - started, 1),
@@ -474,6 +477,10 @@ def drive(
         "target_p95_ms": TARGET_P95_MS,
         "load_average_before": load_before,
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "load_average_during": {
+            "median": statistics.median(sampler.load_averages),
+            "max": max(sampler.load_averages),
+        },
     }
 
 
