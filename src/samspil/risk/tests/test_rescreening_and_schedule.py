@@ -88,6 +88,21 @@ def test_the_rescreening_reads_in_a_few_round_trips(town, django_assert_num_quer
     assert Hit.objects.get(status=HitStatus.OPEN) == hit
 
 
+def test_the_lock_names_the_same_owner_as_the_weekly_run(town, make_user):
+    from samspil.accounts.constants import Role
+    from samspil.conftest import make_organisation
+    from samspil.organisations.constants import OrganisationKind
+    from samspil.risk.services import _lock_district, district_police_organisation
+
+    first = town.officer.organisation
+    district = first.district
+    assert _lock_district(district.pk)[1] == first.pk == district_police_organisation(district).pk
+    # A second police organisation whose users review hits owns them from then on.
+    second = make_organisation("anden-politi", OrganisationKind.POLICE, district.slug)
+    make_user("rita", second, Role.SOCIALSOEG_REVIEWER)
+    assert _lock_district(district.pk)[1] == second.pk == district_police_organisation(district).pk
+
+
 # --- the command -----------------------------------------------------------------------------
 
 
