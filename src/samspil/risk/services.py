@@ -7,8 +7,10 @@ and writes one audit entry per run with the counts (a bulk writer, house rules).
 
 Concurrency: every write of hits takes a lock on the district's row first, so the weekly run and
 a re-screening after an incident never reconcile against the same hits at once (the unique
-"one open hit per family" constraint is the last line of defence). The weekly run reads its data
-before it takes the lock, so an incident registered while it computes can have its own
+"one open hit per family" constraint is the last line of defence). The re-screening after an
+incident takes it as soon as a touched family meets the rules, before reading that family's
+stored hits, and holds it until the registering transaction commits. The weekly run reads its
+data before it takes the lock, so an incident registered while it computes can have its own
 re-screening overwritten by the run's (older) result; the next run sets it right.
 """
 
