@@ -3,7 +3,10 @@
 At scale 1: 5,000,000 involvements, 2,000,000 persons, 2,000,000 incidents over five years and
 about 1,000,000 relations (samspil.risk.bench.synthetic_frames: fictitious, deterministic),
 seeded with COPY into a throwaway PostgreSQL database (samspil_bench_socialsoeg unless
-SAMSPIL_BENCH_SOCIALSOEG_URL names another), created for the run and dropped afterwards.
+SAMSPIL_BENCH_SOCIALSOEG_URL names another), created for the run and dropped afterwards, unless
+SAMSPIL_BENCH_SOCIALSOEG_KEEP=1: then it is kept and reused by the next run of the same size
+(reset to its seeded state: the seed takes a quarter of an hour). The synthetic window ends on
+today's date, the date the re-screening after an incident screens on.
 
 Measured in one worker process (its own DATABASE_URL; start-up, migrations and seeding are not
 timed):
@@ -15,8 +18,10 @@ timed):
 * ``screening``: ``screening_run(dry_run=True)``: load the columns, screen, reconcile; no writes.
 * ``first_run``: the first stored run (creates every hit); ``steady_run``: the next week's run
   on unchanged data (the weekly steady state: nothing to write).
-* ``touched``: ``screen_after_incident`` for one new incident of a caregiver with children,
-  median of repeated calls (goal < 10 ms).
+* ``touched``: the live path after a registered incident, 200 times (``_rescreen_samples``):
+  a new incident today naming a caregiver of a child, then ``screen_after_incident`` timed
+  alone, rolled back; median, p95 and max, split by samples that changed a hit and those that
+  did not, and the statements per re-screening (goal < 10 ms).
 
 Goal: ``screening`` ≤ 3× ``baseline``. ``--scale`` shrinks everything for smoke runs.
 """
