@@ -56,7 +56,8 @@ class _SignedIn(HttpUser):
                 step(self)
             _TOURED.append(self.role)
             runner = self.environment.runner
-            if runner is not None and len(_TOURED) >= runner.user_count:
+            # The target, not the running count: a quick tour may end before all have spawned.
+            if runner is not None and len(_TOURED) >= runner.target_user_count:
                 # From its own greenlet: quit() stops every user, this one included.
                 gevent.spawn(runner.quit)
             while True:  # idle until the last user's tour ends the run
