@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from samspil.accounts.models import User
 from samspil.cases.fields import CHOICE_LABELS, ORIGIN_LABELS, OUTCOME_LABELS, spec_of
 from samspil.cases.workflows import CASE_TYPES, CaseTypeDefinition, Transition
+from samspil.core.widgets import Select
 from samspil.organisations.models import Municipality
 
 BLANK = [("", "—")]
@@ -40,11 +41,12 @@ class _FetchedModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg
 
 
 class QueueFilterForm(forms.Form):
-    case_type = forms.ChoiceField(label=_("Case type"), required=False)
-    state = forms.ChoiceField(label=_("State"), required=False)
+    # Python-rendered selects: the queue page is the busiest page, and these lists are long.
+    case_type = forms.ChoiceField(label=_("Case type"), required=False, widget=Select)
+    state = forms.ChoiceField(label=_("State"), required=False, widget=Select)
     municipality = _FetchedModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.none(), required=False,
-        empty_label="—",
+        empty_label="—", widget=Select,
     )
 
     def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
@@ -59,7 +61,7 @@ class QueueFilterForm(forms.Form):
 class BulkAssignForm(forms.Form):
     assigned_to: forms.ModelChoiceField[Any] = _FetchedModelChoiceField(
         label=_("Assign to"), queryset=User.objects.none(), required=False,
-        empty_label=_("Nobody (unassign)"),
+        empty_label=_("Nobody (unassign)"), widget=Select,
     )
 
     def __init__(self, *args: Any, users: Any, **kwargs: Any) -> None:
